@@ -1,1 +1,1 @@
-System.Console.WriteLine(GenerativeSharp.Runtime.Probe.Sum());
+System.Console.WriteLine("gensharp");

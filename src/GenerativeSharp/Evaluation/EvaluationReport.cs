@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace GenerativeSharp.Evaluation;
+
+/// <summary>
+/// What <c>gensharp eval</c> prints: the likelihood in nats per example and bits per dimension,
+/// labelled exact / bound / estimate, plus family fields. Field names follow CONTRACT.md.
+/// </summary>
+public sealed record EvaluationReport
+{
+    public required string Model { get; init; }
+    public required string Data { get; init; }
+    public required string Split { get; init; }
+    public required long Examples { get; init; }
+    public double? NllNats { get; init; }
+    public double? BitsPerDim { get; init; }
+    public string? NllKind { get; init; }
+    public double? ElboNats { get; init; }
+    public int? IwaeK { get; init; }
+    public double? TrueNllNats { get; init; }
+    public double? KlGapNats { get; init; }
+    public double Seconds { get; init; }
+
+    /// <summary>The contract's JSON object (nulls kept, so every field is present).</summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["model"] = Model,
+            ["data"] = Data,
+            ["split"] = Split,
+            ["examples"] = Examples,
+            ["nll_nats"] = Round(NllNats),
+            ["bits_per_dim"] = Round(BitsPerDim),
+            ["nll_kind"] = NllKind,
+            ["elbo_nats"] = Round(ElboNats),
+        };
+        if (IwaeK is int k) json["iwae_k"] = k;
+        if (TrueNllNats is double truth)
+        {
+            json["true_nll_nats"] = Round(truth);
+            json["kl_gap_nats"] = Round(KlGapNats);
+        }
+        json["seconds"] = Math.Round(Seconds, 3);
+        return json;
+    }
+
+    /// <summary>The numeric fields for metrics.jsonl.</summary>
+    public IReadOnlyDictionary<string, double> NumericFields()
+    {
+        var fields = new Dictionary<string, double>();
+        void Add(string name, double? value) { if (value is double v) fields[name] = v; }
+        Add("nll_nats", NllNats);
+        Add("bits_per_dim", BitsPerDim);
+        Add("elbo_nats", ElboNats);
+        Add("kl_gap_nats", KlGapNats);
+        return fields;
+    }
+
+    private static JsonNode? Round(double? value) =>
+        value is double v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 4)) : null;
+}

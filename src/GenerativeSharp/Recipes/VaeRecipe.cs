@@ -1,0 +1,45 @@
+using GenerativeSharp.Data;
+using GenerativeSharp.Models;
+using GenerativeSharp.Models.Variational;
+using GenerativeSharp.Training;
+using TorchSharp;
+
+namespace GenerativeSharp.Recipes;
+
+/// <summary>
+/// The VAE recipe. Defaults reproduce the reference model: MLP 784-400-20, ReLU, Bernoulli decoder,
+/// Adam 1e-3, batch 128, dynamic binarization; on 2-D data a Gaussian decoder with a wider latent.
+/// </summary>
+public sealed class VaeRecipe : ModelRecipe<VaeOptions>
+{
+    public override ModelInfo Info { get; } = new(
+        "vae", TaxonomyCell.Variational, "VAE", LikelihoodKind.Bound,
+        "Variational autoencoder (Kingma & Welling 2014) with beta-VAE and IWAE objectives");
+
+    protected override IReadOnlyList<Setting> Setters { get; } =
+    [
+        new("network", "mlp", "encoder/decoder: mlp or conv", (o, v) => o with { Network = SettingValue.Choice<VaeNetwork>("network", v) }),
+        new("hidden", "400 (images), 64 (2-D)", "hidden width", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
+        new("latent", "20 (images), 2 (2-D)", "latent dimension", (o, v) => o with { Latent = SettingValue.Integer("latent", v, 1) }),
+        new("decoder", "bernoulli (images), gaussian (2-D)", "likelihood p(x|z): bernoulli or gaussian",
+            (o, v) => o with { Decoder = SettingValue.Choice<VaeDecoder>("decoder", v) }),
+        new("beta", "1", "KL weight (beta-VAE); needs k=1", (o, v) => o with { Beta = SettingValue.PositiveNumber("beta", v) }),
+        new("k", "1", "importance samples of the training objective (k > 1: IWAE)",
+            (o, v) => o with { ImportanceSamples = SettingValue.Integer("k", v, 1) }),
+    ];
+
+    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+        ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-3, Binarize: BinarizationMode.None)
+        : new TrainingDefaults(Epochs: 20, BatchSize: 128, LearningRate: 1e-3, Binarize: BinarizationMode.Dynamic);
+
+    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
+        new SingleObjectiveStep(model, learningRate);
+
+    protected override VaeOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
+        ? new VaeOptions { EventShape = eventShape, Hidden = 64, Latent = 2, Decoder = VaeDecoder.Gaussian }
+        : new VaeOptions { EventShape = eventShape };
+
+    protected override void Validate(VaeOptions options) => options.Validate();
+
+    protected override torch.nn.Module Create(VaeOptions options) => new Vae(options);
+}

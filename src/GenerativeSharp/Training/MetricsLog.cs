@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GenerativeSharp.Training;
+
+/// <summary>
+/// DIR/metrics.jsonl: one JSON object per line with at least "step", "epoch" and "loss", plus the
+/// evaluation fields after each evaluation. Lines are flushed as written, so a crash loses nothing
+/// already logged; on resume, lines beyond the checkpoint's step are dropped so the log matches
+/// the weights.
+/// </summary>
+public sealed class MetricsLog : IDisposable
+{
+    private readonly StreamWriter writer;
+
+    private MetricsLog(string path, bool append)
+    {
+        Path = path;
+        writer = new StreamWriter(new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            AutoFlush = true,
+            NewLine = "\n",
+        };
+    }
+
+    public string Path { get; }
+
+    /// <summary>A fresh log (an existing file is replaced).</summary>
+    public static MetricsLog Create(string path) => new(path, append: false);
+
+    /// <summary>Continues a log, keeping only lines whose "step" is at most <paramref name="lastStep"/>.</summary>
+    public static MetricsLog ContinueAfter(string path, long lastStep)
+    {
+        if (File.Exists(path))
+        {
+            var kept = File.ReadAllLines(path).Where(line => StepOf(line) is long step && step <= lastStep).ToList();
+            string temporary = path + ".tmp";
+            File.WriteAllLines(temporary, kept);
+            File.Move(temporary, path, overwrite: true);
+        }
+        return new MetricsLog(path, append: true);
+    }
+
+    public void Write(long step, int epoch, IReadOnlyDictionary<string, double> values,
+        IReadOnlyDictionary<string, string>? labels = null)
+    {
+        var line = new JsonObject { ["step"] = step, ["epoch"] = epoch };
+        foreach (var (name, label) in labels ?? new Dictionary<string, string>())
+            line[name] = label;
+        foreach (var (name, value) in values)
+            line[name] = double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 6)) : null;
+        writer.WriteLine(line.ToJsonString());
+    }
+
+    public void Dispose() => writer.Dispose();
+
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("step", out var step) ? step.GetInt64() : null;
+        }
+        catch (JsonException)
+        {
+            return null;   // a torn last line from a crash
+        }
+    }
+}

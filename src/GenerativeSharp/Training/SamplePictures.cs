@@ -1,0 +1,48 @@
+using GenerativeSharp.Data;
+using GenerativeSharp.Imaging;
+using GenerativeSharp.Models;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Training;
+
+/// <summary>Pictures of a model's samples: a PNG grid for images, data-beside-samples scatter plots for 2-D points.</summary>
+public static class SamplePictures
+{
+    /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
+    public static void Write(string path, IGenerativeModel model, DataKind kind, int count, long seed,
+        TensorDataset? reference = null, string title = "model samples")
+    {
+        using var scope = NewDisposeScope();
+        (model as nn.Module)?.eval();
+        Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
+        using var generator = new Generator((ulong)seed, device);
+        Tensor samples = model.Sample(count, generator).cpu();
+        if (kind == DataKind.Images)
+        {
+            int columns = (int)Math.Ceiling(Math.Sqrt(count));
+            int scale = samples.shape[^1] <= 32 ? 2 : 1;
+            ImageGrid.Write(path, samples, columns, padding: 2, scale: scale);
+            return;
+        }
+        WriteScatter(path, samples, reference, title);
+    }
+
+    /// <summary>Data (left, when given) and samples (right) on the same axes.</summary>
+    public static void WriteScatter(string path, Tensor samples, TensorDataset? reference, string title)
+    {
+        using var scope = NewDisposeScope();
+        if (samples.dim() != 2 || samples.shape[1] != 2)
+            throw new InvalidInputException($"scatter plots need 2-D points [N, 2]; got [{string.Join(", ", samples.shape)}].");
+        double half = 4.5;
+        var panels = new List<PlotPanel>();
+        if (reference != null)
+        {
+            long shown = Math.Min(reference.Count, samples.shape[0]);
+            Tensor data = reference.Examples.narrow(0, 0, shown);
+            half = Math.Max(half, Math.Ceiling(data.abs().max().item<float>() * 1.05));
+            panels.Add(new ScatterPanel("data", AxisLimits.Square(half), [PointSeries.FromTensor("data", data)]));
+        }
+        panels.Add(new ScatterPanel(title, AxisLimits.Square(half), [PointSeries.FromTensor("samples", samples)]));
+        Plot2D.Panels(path, panels);
+    }
+}

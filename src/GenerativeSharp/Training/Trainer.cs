@@ -1,0 +1,149 @@
+using System.Globalization;
+using GenerativeSharp.Data;
+using GenerativeSharp.Evaluation;
+using GenerativeSharp.Models;
+using GenerativeSharp.Recipes;
+using GenerativeSharp.Runtime;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Training;
+
+/// <summary>
+/// The training loop, knowing nothing of the model: seeded epoch order, one dispose scope per step,
+/// progress, metrics.jsonl, and at each epoch end an evaluation, a sample picture and an atomic
+/// checkpoint. Everything about the update itself is the <see cref="ITrainingStep"/>'s. The data
+/// position follows from the step count and per-step seeds, and the model's RNG state is saved, so a
+/// resumed run on CPU is bit-identical to an uninterrupted one.
+/// </summary>
+public sealed class Trainer(TrainerOptions options)
+{
+    public const string MetricsFileName = "metrics.jsonl";
+    public const string SamplesFileName = "samples.png";
+
+    /// <summary>The evaluation generator's seed: every epoch and every model sees the same noise.</summary>
+    public const long EvaluationSeed = 0;
+
+    public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
+        Generator generator, Device device, CancellationToken cancel)
+    {
+        string directory = options.OutputDirectory;
+        Directory.CreateDirectory(directory);
+        string metricsPath = Path.Combine(directory, MetricsFileName);
+        using MetricsLog metrics = state.Step == 0 ? MetricsLog.Create(metricsPath) : MetricsLog.ContinueAfter(metricsPath, state.Step);
+        var progress = ProgressReporter.ForConsole(options.Progress);
+        using var staticTrain = state.Binarize == BinarizationMode.Static ? Binarization.Static(data.Train.Examples) : null;
+        Tensor source = staticTrain ?? data.Train.Examples;
+        using Tensor evalSet = PrepareTestSubset(data, state.Binarize);
+        long count = source.shape[0];
+        Tensor? order = null;
+        int orderEpoch = -1;
+        var sums = new Dictionary<string, double>();
+        int summed = 0;
+        EvaluationReport? lastEvaluation = null;
+        model.Module.train();
+        try
+        {
+            while (!state.Finished)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    Checkpoint.Save(directory, model, state, step, generator);
+                    progress.Line($"interrupted at step {state.Step}; checkpoint saved in {directory} (continue with --resume)");
+                    return new TrainingResult(TrainingOutcome.Interrupted, state, lastEvaluation);
+                }
+                int epoch = state.Epoch;
+                if (epoch != orderEpoch)
+                {
+                    order?.Dispose();
+                    using var orderGenerator = new Generator(Seeds.Derive(state.Seed, epoch, 1));
+                    order = randperm(count, generator: orderGenerator);
+                    orderEpoch = epoch;
+                }
+                IReadOnlyDictionary<string, double> values;
+                using (NewDisposeScope())
+                {
+                    long start = state.Step % state.StepsPerEpoch * state.BatchSize;
+                    Tensor batch = source.index_select(0, order!.narrow(0, start, Math.Min(state.BatchSize, count - start)));
+                    if (state.Binarize == BinarizationMode.Dynamic)
+                    {
+                        using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
+                        batch = Binarization.Sample(batch, binarizeGenerator);
+                    }
+                    values = step.Step(batch.to(device), generator);
+                }
+                state = state with { Step = state.Step + 1 };
+                foreach (var (name, value) in values)
+                    sums[name] = sums.GetValueOrDefault(name) + value;
+                summed++;
+                progress.Report("train", state.Step, state.TotalSteps,
+                    string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1} loss {values["loss"]:F3}"));
+
+                bool epochEnd = state.Step % state.StepsPerEpoch == 0 || state.Finished;
+                if (state.Step % options.LogEvery != 0 && !epochEnd) continue;
+                var averages = sums.ToDictionary(p => p.Key, p => p.Value / summed);
+                sums.Clear();
+                summed = 0;
+                if (!epochEnd)
+                {
+                    metrics.Write(state.Step, epoch, averages);
+                    continue;
+                }
+                lastEvaluation = EndOfEpoch(model, data, state, evalSet, device);
+                var labels = new Dictionary<string, string>();
+                if (lastEvaluation != null)
+                {
+                    foreach (var (name, value) in lastEvaluation.NumericFields()) averages[name] = value;
+                    if (lastEvaluation.NllKind != null) labels["nll_kind"] = lastEvaluation.NllKind;
+                }
+                metrics.Write(state.Step, epoch, averages, labels);
+                Checkpoint.Save(directory, model, state, step, generator);
+                progress.Line(EpochSummary(epoch, averages, lastEvaluation));
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+            progress.Finish();
+        }
+        return new TrainingResult(TrainingOutcome.Completed, state, lastEvaluation);
+    }
+
+    private EvaluationReport? EndOfEpoch(ModelInstance model, DataSplits data, TrainingState state, Tensor evalSet, Device device)
+    {
+        EvaluationReport? report = null;
+        if (evalSet.shape[0] > 0 && model.Model is ILowerBoundModel or IDensityModel)
+            report = LikelihoodEvaluator.Evaluate(model.Model, evalSet, model.Recipe.Info.Name, data.Spec, "test",
+                samples: 1, seed: EvaluationSeed, device, data.Toy?.EntropyNats);
+        SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model, data.Kind,
+            options.SampleCount * (data.Kind == DataKind.Points ? 32 : 1), options.SampleSeed, data.Train);
+        model.Module.train();
+        return report;
+    }
+
+    private Tensor PrepareTestSubset(DataSplits data, BinarizationMode mode)
+    {
+        long limit = Math.Min(options.EvalLimit, data.Test.Count);
+        using Tensor subset = data.Test.Examples.narrow(0, 0, limit);
+        return mode == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
+    }
+
+    private static string EpochSummary(int epoch, IReadOnlyDictionary<string, double> averages, EvaluationReport? evaluation)
+    {
+        string text = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}: train loss {averages["loss"]:F3}");
+        if (evaluation?.NllNats is double nll)
+            text += string.Create(CultureInfo.InvariantCulture, $", test NLL {nll:F3} nats ({evaluation.NllKind})");
+        if (evaluation?.KlGapNats is double gap)
+            text += string.Create(CultureInfo.InvariantCulture, $", KL gap {gap:F3}");
+        return text;
+    }
+}
+
+/// <summary>How a run ended.</summary>
+public enum TrainingOutcome
+{
+    Completed,
+    Interrupted,
+}
+
+/// <summary>The end of a run: how it ended, where it stood, the last evaluation.</summary>
+public sealed record TrainingResult(TrainingOutcome Outcome, TrainingState State, EvaluationReport? LastEvaluation);

@@ -1,1 +1,3 @@
-System.Console.WriteLine("gensharp");
+using GenerativeSharp.Cli;
+
+return GensharpCli.Run(args, Console.Out, Console.Error, ConsoleCancellation.Token);

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using GenerativeSharp.Data;
+using GenerativeSharp.Runtime;
+using GenerativeSharp.Training;
+using TorchSharp;
+
+namespace GenerativeSharp.Cli.Commands;
+
+/// <summary><c>gensharp sample DIR</c>: draws from a trained model; needs nothing but DIR.</summary>
+internal static class SampleCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var directory = new Argument<string>("DIR") { Description = "a run directory written by 'gensharp train'" };
+        var count = new Option<int>("--count") { Description = "how many samples", DefaultValueFactory = _ => 64 };
+        var output = new Option<string?>("--out") { Description = "PNG file (default DIR/samples-seed-S.png)" };
+        var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
+        var command = new Command("sample", "Draw samples from a trained model into a PNG grid or scatter plot.")
+        {
+            directory, count, output, seed, device,
+        };
+        command.SetAction(parsed =>
+        {
+            string dir = parsed.GetValue(directory)!;
+            int n = CommonOptions.Positive("--count", parsed.GetValue(count));
+            long s = parsed.GetValue(seed);
+            torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
+            string path = parsed.GetValue(output) ?? Path.Combine(dir, $"samples-seed-{s}.png");
+            if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidInputException($"--out {path}: expected a .png file name.");
+            using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
+            using var model = checkpoint.Model;
+            DataKind kind = model.Model.EventShape.Length == 1 ? DataKind.Points : DataKind.Images;
+            SamplePictures.Write(path, model.Model, kind, n, s);
+            context.Out.WriteLine($"wrote {n} samples of {model.Recipe.Info.Name} to {path}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

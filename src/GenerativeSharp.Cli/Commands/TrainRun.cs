@@ -1,0 +1,87 @@
+using System.Globalization;
+using GenerativeSharp.Data;
+using GenerativeSharp.Recipes;
+using GenerativeSharp.Runtime;
+using GenerativeSharp.Training;
+using TorchSharp;
+
+namespace GenerativeSharp.Cli.Commands;
+
+/// <summary>Checks a train request, sets up a new or resumed run, and runs the trainer.</summary>
+internal static class TrainRun
+{
+    public static TrainingResult Execute(TrainRequest request, CliContext context)
+    {
+        IModelRecipe recipe = ModelCatalog.Get(request.Model);
+        if (request.Epochs is not null && request.Steps is not null)
+            throw new InvalidInputException("give --epochs or --steps, not both.");
+        if (request.Epochs is int e) CommonOptions.Positive("--epochs", e);
+        if (request.Steps is long s && s < 1) throw new InvalidInputException($"--steps {s}: expected an integer >= 1.");
+        if (request.BatchSize is int b) CommonOptions.Positive("--batch-size", b);
+        if (request.LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
+            throw new InvalidInputException($"--lr {lr.ToString(CultureInfo.InvariantCulture)}: expected a positive number.");
+        BinarizationMode? binarize = request.Binarize is null ? null : Binarization.Parse(request.Binarize);
+        torch.Device device = TorchRuntime.ResolveDevice(request.Device);
+        string directory = request.OutputDirectory;
+        bool hasCheckpoint = Checkpoint.ExistsIn(directory);
+        if (request.Resume && !hasCheckpoint)
+            throw new InvalidInputException($"--resume: {directory} holds no checkpoint to continue; drop --resume to start a new run.");
+        if (!request.Resume && hasCheckpoint)
+            throw new InvalidInputException($"{directory} already holds a run; continue it with --resume, or choose another --out.");
+
+        using DataSplits data = CommonOptions.LoadData(request.Data, request.DataRoot, request.Seed, context.Error);
+        TrainingDefaults defaults = recipe.Defaults(data.Kind);
+        var generator = new torch.Generator(Seeds.Derive(request.Seed, 0), device);
+        ModelInstance model;
+        ITrainingStep step;
+        TrainingState state;
+        if (request.Resume)
+        {
+            using LoadedCheckpoint checkpoint = Checkpoint.Load(directory, device);
+            model = checkpoint.Model;
+            CheckResumable(request, checkpoint, recipe, directory);
+            step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
+            step.LoadState(checkpoint.TrainerState);
+            Checkpoint.RestoreGenerator(checkpoint, generator);
+            long total = request.Steps ?? (request.Epochs is int epochs ? epochs * checkpoint.State.StepsPerEpoch : checkpoint.State.TotalSteps);
+            state = checkpoint.State with { TotalSteps = total };
+            context.Error.WriteLine($"resuming {directory} at step {state.Step} of {state.TotalSteps}");
+        }
+        else
+        {
+            string options = recipe.ConfigureOptions(data.EventShape, data.Kind, request.Settings);
+            model = ModelInstance.Create(recipe, options, request.Seed, device);
+            int batchSize = request.BatchSize ?? defaults.BatchSize;
+            long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
+            long total = request.Steps ?? (request.Epochs ?? defaults.Epochs) * stepsPerEpoch;
+            double learningRate = request.LearningRate ?? defaults.LearningRate;
+            BinarizationMode mode = binarize ?? (data.Kind == DataKind.Images ? defaults.Binarize : BinarizationMode.None);
+            state = new TrainingState(request.Data, mode, request.Seed, batchSize, learningRate, stepsPerEpoch, total, Step: 0);
+            step = recipe.CreateStep(model.Module, learningRate);
+        }
+        using (model)
+        using (generator)
+        {
+            context.Error.WriteLine($"training {recipe.Info.Name} on {data.Description} ({data.Train.Count} examples, " +
+                $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
+            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
+            TrainingResult result = trainer.Run(model, step, data, state, generator, device, context.Cancel);
+            if (result.Outcome == TrainingOutcome.Completed)
+                context.Out.WriteLine($"wrote {Checkpoint.PathIn(directory)}, {Path.Combine(directory, Trainer.MetricsFileName)}, " +
+                    $"{Path.Combine(directory, Trainer.SamplesFileName)}");
+            return result;
+        }
+    }
+
+    private static void CheckResumable(TrainRequest request, LoadedCheckpoint checkpoint, IModelRecipe recipe, string directory)
+    {
+        if (checkpoint.Model.Recipe.Info.Name != recipe.Info.Name)
+            throw new InvalidInputException($"{directory} holds a {checkpoint.Model.Recipe.Info.Name} run, not {recipe.Info.Name}.");
+        if (checkpoint.State.Data != request.Data)
+            throw new InvalidInputException($"{directory} was trained on '{checkpoint.State.Data}'; resume it with --data {checkpoint.State.Data}.");
+        if (request.Settings.Count > 0)
+            throw new InvalidInputException("--set cannot change a resumed run's model options; start a new run with another --out.");
+        if (request.BatchSize is int b && b != checkpoint.State.BatchSize)
+            throw new InvalidInputException($"--batch-size {b} differs from the run's {checkpoint.State.BatchSize}; a resumed run keeps its batch size.");
+    }
+}

@@ -1,0 +1,107 @@
+using TorchSharp;
+
+namespace GenerativeSharp.Data;
+
+/// <summary>
+/// Resolves a --data argument (CONTRACT.md, DATA) into train and test splits:
+/// <list type="bullet">
+/// <item>"fashion-mnist", "mnist": found in --data-root, $GENSHARP_DATA, ~/.cache/gensharp,
+/// /usr/share/datasets, else downloaded from the official source;</item>
+/// <item>"toy:NAME": one of the seven 2-D densities of <see cref="ToyDensities"/>;</item>
+/// <item>a directory of IDX files in the MNIST layout.</item>
+/// </list>
+/// </summary>
+public static class DataCatalog
+{
+    /// <summary>The fixed seed of every toy test set: the same points for every run and model.</summary>
+    internal const long ToyTestSeed = 1_592_622_679;
+
+    private const string ToyPrefix = "toy:";
+
+    /// <summary>"fashion-mnist", "mnist".</summary>
+    public static IReadOnlyList<string> NamedDatasets { get; } = NamedDataset.All.Select(d => d.Name).ToArray();
+
+    /// <summary>Loads the dataset <paramref name="spec"/> names.</summary>
+    /// <exception cref="InvalidInputException">The spec is unknown, a file is missing or corrupt, or a download failed.</exception>
+    public static DataSplits Load(string spec, DataOptions options) =>
+        Load(spec, options, DatasetSources.FromEnvironment());
+
+    /// <summary><see cref="Load(string, DataOptions)"/> with the search directories and mirrors given (for tests).</summary>
+    internal static DataSplits Load(string spec, DataOptions options, DatasetSources sources)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sources);
+        string text = spec.Trim();
+        if (text.StartsWith(ToyPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadToy(spec, ToyDensities.Get(text[ToyPrefix.Length..]), options);
+        }
+
+        NamedDataset? named = NamedDataset.All.FirstOrDefault(d => string.Equals(d.Name, text, StringComparison.OrdinalIgnoreCase));
+        if (named is not null)
+        {
+            return LoadNamed(spec, named, options, sources);
+        }
+
+        if (text.Length > 0 && Directory.Exists(text))
+        {
+            return IdxDirectory.Load(spec, text);
+        }
+
+        throw new InvalidInputException(
+            $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, toy:NAME ({ToyDensities.NameList}) or a directory of IDX files");
+    }
+
+    private static DataSplits LoadToy(string spec, ToyDensity toy, DataOptions options)
+    {
+        if (options.ToyTrainCount <= 0 || options.ToyTestCount <= 0)
+        {
+            throw new InvalidInputException(
+                $"toy:{toy.Name}: point counts must be positive, got {options.ToyTrainCount} train and {options.ToyTestCount} test");
+        }
+
+        using var trainGenerator = new torch.Generator(unchecked((ulong)options.Seed));
+        using var testGenerator = new torch.Generator((ulong)ToyTestSeed);
+        var train = new TensorDataset(toy.Sample(options.ToyTrainCount, trainGenerator), labels: null);
+        var test = new TensorDataset(toy.Sample(options.ToyTestCount, testGenerator), labels: null);
+        return new DataSplits(spec, $"toy:{toy.Name} (generated)", DataKind.Points, train, test, toy);
+    }
+
+    private static DataSplits LoadNamed(string spec, NamedDataset dataset, DataOptions options, DatasetSources sources)
+    {
+        // 1. Search: DATAROOT/NAME, DATAROOT, then each root's NAME sub-directory.
+        var searched = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.DataRoot))
+        {
+            searched.Add(Path.Combine(options.DataRoot, dataset.Name));
+            searched.Add(options.DataRoot);
+        }
+
+        searched.AddRange(sources.SearchRoots.Select(root => Path.Combine(root, dataset.Name)));
+        string? found = searched.FirstOrDefault(IdxDirectory.HasImages);
+        if (found is not null)
+        {
+            return IdxDirectory.Load(spec, found);
+        }
+
+        // 2. Download into DATAROOT/NAME, or the cache.
+        string target = string.IsNullOrWhiteSpace(options.DataRoot)
+            ? Path.Combine(sources.CacheRoot, dataset.Name)
+            : Path.Combine(options.DataRoot, dataset.Name);
+        string? failure = options.AllowDownload
+            ? new DatasetDownloader(options.Progress).TryDownload(dataset, sources.Mirrors ?? dataset.Mirrors, target)
+            : "downloading is turned off";
+        if (failure is null)
+        {
+            return IdxDirectory.Load(spec, target);
+        }
+
+        // 3. One line: what was searched, why the download failed, how to get the files.
+        string files = string.Join(", ", dataset.Files.Select(f => f.Name));
+        string hint = dataset.InstallHint is null ? "" : $"; or {dataset.InstallHint}";
+        throw new InvalidInputException(
+            $"dataset '{dataset.Name}' not found (searched {string.Join(", ", searched)}) and the download failed ({failure}); "
+            + $"put the four IDX files ({files}) in {Path.Combine(sources.CacheRoot, dataset.Name)} or pass --data-root DIR{hint}");
+    }
+}

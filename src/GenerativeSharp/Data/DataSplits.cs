@@ -1,0 +1,57 @@
+namespace GenerativeSharp.Data;
+
+/// <summary>
+/// A loaded dataset: its train and test splits and where they came from. Owns both splits.
+/// </summary>
+public sealed class DataSplits : IDisposable
+{
+    /// <summary>Groups two splits with the same event shape; takes ownership of them.</summary>
+    /// <exception cref="ArgumentException">The splits have different event shapes.</exception>
+    public DataSplits(string spec, string description, DataKind kind, TensorDataset train, TensorDataset test, ToyDensity? toy)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (!train.EventShape.SequenceEqual(test.EventShape))
+        {
+            throw new ArgumentException(
+                $"train and test event shapes differ: {IdxFile.FormatShape(train.EventShape)} vs {IdxFile.FormatShape(test.EventShape)}", nameof(test));
+        }
+
+        Spec = spec;
+        Description = description;
+        Kind = kind;
+        Train = train;
+        Test = test;
+        Toy = toy;
+    }
+
+    /// <summary>The data argument as the user typed it.</summary>
+    public string Spec { get; }
+
+    /// <summary>What it resolved to: a directory path, or e.g. "toy:moons (generated)".</summary>
+    public string Description { get; }
+
+    /// <summary>Images or 2-D points.</summary>
+    public DataKind Kind { get; }
+
+    /// <summary>The training split.</summary>
+    public TensorDataset Train { get; }
+
+    /// <summary>The test split.</summary>
+    public TensorDataset Test { get; }
+
+    /// <summary>The generating density for toy:NAME data (with its known entropy); null otherwise.</summary>
+    public ToyDensity? Toy { get; }
+
+    /// <summary>The shape of one example: [1, H, W] for images, [2] for points.</summary>
+    public long[] EventShape => Train.EventShape;
+
+    /// <summary>Disposes both splits.</summary>
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+
+namespace GenerativeSharp.Data;
+
+/// <summary>
+/// A split held in memory: examples float32 [N, ...EventShape] (images [N, 1, H, W] in [0, 1],
+/// points [N, 2]) and optional int64 class labels [N]. Owns both tensors.
+/// </summary>
+public sealed class TensorDataset : IDisposable
+{
+    /// <summary>Wraps the tensors; the dataset takes ownership and disposes them.</summary>
+    /// <exception cref="ArgumentException">The examples are not float32 with a leading example dimension, or the labels are not int64 [N].</exception>
+    public TensorDataset(torch.Tensor examples, torch.Tensor? labels)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.dtype != torch.ScalarType.Float32 || examples.dim() < 2)
+        {
+            throw new ArgumentException(
+                $"examples must be float32 [N, ...event shape], got {examples.dtype} {IdxFile.FormatShape(examples.shape)}", nameof(examples));
+        }
+
+        if (labels is not null
+            && (labels.dtype != torch.ScalarType.Int64 || labels.dim() != 1 || labels.shape[0] != examples.shape[0]))
+        {
+            throw new ArgumentException(
+                $"labels must be int64 [{examples.shape[0]}], got {labels.dtype} {IdxFile.FormatShape(labels.shape)}", nameof(labels));
+        }
+
+        Examples = examples;
+        Labels = labels;
+    }
+
+    /// <summary>float32 [N, ...EventShape].</summary>
+    public torch.Tensor Examples { get; }
+
+    /// <summary>int64 [N] class labels, or null when the data has none (toys, unlabelled directories).</summary>
+    public torch.Tensor? Labels { get; }
+
+    /// <summary>N, the number of examples.</summary>
+    public long Count => Examples.shape[0];
+
+    /// <summary>The shape of one example: [1, H, W] for images, [2] for points.</summary>
+    public long[] EventShape => Examples.shape[1..];
+
+    /// <summary>Disposes the examples and labels.</summary>
+    public void Dispose()
+    {
+        Examples.Dispose();
+        Labels?.Dispose();
+    }
+}

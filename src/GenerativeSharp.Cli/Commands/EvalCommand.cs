@@ -35,19 +35,8 @@ internal static class EvalCommand
             int? limitValue = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
             ProgressMode progressMode = TrainCommand.ParseProgress(parsed.GetValue(progress)!);
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
-            using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
-            using var model = checkpoint.Model;
-            string dataSpec = parsed.GetValue(data) ?? checkpoint.State.Data;
-            using DataSplits splits = CommonOptions.LoadData(dataSpec, parsed.GetValue(dataRoot), checkpoint.State.Seed, context.Error);
-            if (!splits.EventShape.SequenceEqual(model.Model.EventShape))
-                throw new InvalidInputException($"{dataSpec} has examples of shape [{string.Join(", ", splits.EventShape)}] " +
-                    $"but the model expects [{string.Join(", ", model.Model.EventShape)}].");
-            TensorDataset chosen = splitName == "test" ? splits.Test : splits.Train;
-            long count = Math.Min(limitValue ?? long.MaxValue, chosen.Count);
-            using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
-            using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
-            EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, dataSpec, splitName,
-                k, Trainer.EvaluationSeed, target, splits.Toy?.EntropyNats, ProgressReporter.ForConsole(progressMode));
+            EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
+                parsed.GetValue(dataRoot), progressMode, context);
             if (parsed.GetValue(json))
                 context.Out.WriteLine(report.ToJson().ToJsonString());
             else
@@ -55,6 +44,25 @@ internal static class EvalCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Loads DIR's checkpoint and evaluates it on a split of its data (or of <paramref name="dataSpec"/>).</summary>
+    public static EvaluationReport Evaluate(string dir, string? dataSpec, string splitName, int k, int? limit, torch.Device target,
+        string? dataRoot, ProgressMode progressMode, CliContext context)
+    {
+        using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
+        using var model = checkpoint.Model;
+        string spec = dataSpec ?? checkpoint.State.Data;
+        using DataSplits splits = CommonOptions.LoadData(spec, dataRoot, checkpoint.State.Seed, context.Error);
+        if (!splits.EventShape.SequenceEqual(model.Model.EventShape))
+            throw new InvalidInputException($"{spec} has examples of shape [{string.Join(", ", splits.EventShape)}] " +
+                $"but the model expects [{string.Join(", ", model.Model.EventShape)}].");
+        TensorDataset chosen = splitName == "test" ? splits.Test : splits.Train;
+        long count = Math.Min(limit ?? long.MaxValue, chosen.Count);
+        using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
+        using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
+        return LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
+            k, Trainer.EvaluationSeed, target, splits.Toy?.EntropyNats, ProgressReporter.ForConsole(progressMode));
     }
 
     private static void PrintTable(TextWriter output, EvaluationReport report)

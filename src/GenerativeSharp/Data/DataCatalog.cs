@@ -49,8 +49,13 @@ public static class DataCatalog
             return IdxDirectory.Load(spec, text);
         }
 
+        if (EmbeddedDigits.Matches(text))
+        {
+            return EmbeddedDigits.Load(spec);
+        }
+
         throw new InvalidInputException(
-            $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, toy:NAME ({ToyDensities.NameList}) or a directory of IDX files");
+            $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, {EmbeddedDigits.Name} (embedded), toy:NAME ({ToyDensities.NameList}) or a directory of IDX files");
     }
 
     private static DataSplits LoadToy(string spec, ToyDensity toy, DataOptions options)

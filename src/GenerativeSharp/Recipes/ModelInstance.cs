@@ -26,8 +26,12 @@ public sealed class ModelInstance : IDisposable
     /// <summary>Builds a fresh model; its initial weights come from <paramref name="seed"/>.</summary>
     public static ModelInstance Create(IModelRecipe recipe, string optionsJson, long seed, torch.Device device)
     {
-        torch.manual_seed(seed);
-        torch.nn.Module module = recipe.Build(optionsJson);
+        torch.nn.Module module;
+        lock (Runtime.GlobalRandom.Lock)
+        {
+            torch.manual_seed(seed);
+            module = recipe.Build(optionsJson);
+        }
         module.to(device);
         return new ModelInstance(recipe, optionsJson, module);
     }

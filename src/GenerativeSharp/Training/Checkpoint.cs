@@ -55,7 +55,10 @@ public static class Checkpoint
         string optionsJson = Required(content, "gensharp_options", path);
         TrainingState state = JsonSerializer.Deserialize<TrainingState>(Required(content, "gensharp_training", path), Json)
             ?? throw new InvalidInputException($"{path}: training state is empty.");
-        var model = new ModelInstance(recipe, optionsJson, recipe.Build(optionsJson));
+        torch.nn.Module module;
+        lock (Runtime.GlobalRandom.Lock)
+            module = recipe.Build(optionsJson);   // initial weights are overwritten below; the lock keeps other seeded builds exact
+        var model = new ModelInstance(recipe, optionsJson, module);
         var weights = content.Tensors.Where(t => !t.Key.StartsWith(InternalPrefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key, t => t.Value);
         try

@@ -16,7 +16,7 @@ public sealed class ProgressReporter
     private readonly bool live;
     private readonly bool enabled;
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private TimeSpan lastWrite = TimeSpan.MinValue;
+    private TimeSpan? lastWrite;
     private bool lineOpen;
 
     public ProgressReporter(ProgressMode mode, TextWriter output, bool outputIsTerminal)
@@ -35,7 +35,7 @@ public sealed class ProgressReporter
     {
         if (!enabled) return;
         TimeSpan now = clock.Elapsed;
-        if (!force && now - lastWrite < (live ? LiveInterval : PlainInterval)) return;
+        if (!force && lastWrite is TimeSpan last && now - last < (live ? LiveInterval : PlainInterval)) return;
         lastWrite = now;
         double fraction = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0;
         string eta = done > 0 && total > done

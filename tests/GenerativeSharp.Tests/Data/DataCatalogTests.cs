@@ -85,7 +85,7 @@ public sealed class DataCatalogTests : IDisposable
         var e = Assert.Throws<InvalidInputException>(() => DataCatalog.Load("cifar-100", Options));
 
         Assert.Equal(
-            "unknown dataset 'cifar-100': expected fashion-mnist, mnist, toy:NAME (checkerboard, 8gaussians, moons, "
+            "unknown dataset 'cifar-100': expected fashion-mnist, mnist, mnist-10k (embedded), toy:NAME (checkerboard, 8gaussians, moons, "
             + "circles, swissroll, 2spirals, rings) or a directory of IDX files",
             e.Message);
     }

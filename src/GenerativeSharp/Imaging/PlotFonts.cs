@@ -16,12 +16,16 @@ internal static class PlotFonts
     public const string Family = "DejaVu Sans";
 
     // Registration mutates ScottPlot's process-wide font settings, so it runs once (Lazy is thread-safe).
-    private static readonly Lazy<bool> Registration = new(Register, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<EmbeddedFontResolver> Registration = new(Register, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Registers the embedded faces and makes them ScottPlot's default, once per process.</summary>
     public static void EnsureRegistered() => _ = Registration.Value;
 
-    private static bool Register()
+    /// <summary>The embedded (regular, bold) faces, registered first if need be.</summary>
+    public static (SKTypeface Regular, SKTypeface Bold) Faces =>
+        (Registration.Value.RegularFace, Registration.Value.BoldFace);
+
+    private static EmbeddedFontResolver Register()
     {
         var resolver = new EmbeddedFontResolver(
             LoadTypeface("DejaVuSans.ttf"), LoadTypeface("DejaVuSans-Bold.ttf"));
@@ -29,7 +33,7 @@ internal static class PlotFonts
         ScottPlot.Fonts.FontResolvers.Insert(0, resolver);
         ScottPlot.Fonts.Default = Family;
         ScottPlot.Fonts.Sans = Family;
-        return true;
+        return resolver;
     }
 
     private static SKTypeface LoadTypeface(string fileName)
@@ -47,6 +51,10 @@ internal static class PlotFonts
     /// <summary>Answers requests for <see cref="Family"/> (any other name is left to the next resolver).</summary>
     private sealed class EmbeddedFontResolver(SKTypeface regularFace, SKTypeface boldFace) : IFontResolver
     {
+        public SKTypeface RegularFace => regularFace;
+
+        public SKTypeface BoldFace => boldFace;
+
         public SKTypeface? CreateTypeface(string fontName, FontWeight weight, FontSlant slant, FontSpacing spacing) =>
             Matches(fontName) ? ((int)weight >= (int)FontWeight.SemiBold ? boldFace : regularFace) : null;
 

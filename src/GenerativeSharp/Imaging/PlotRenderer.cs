@@ -13,11 +13,11 @@ internal static class PlotRenderer
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         PlotFonts.EnsureRegistered();
-        var plot = new Plot();
-        plot.Font.Set(PlotFonts.Family);
+        var plot = new Plot(); // its labels take Fonts.Default, our family (plot.Font.Set would also pin every weight to normal)
         if (!string.IsNullOrEmpty(title))
         {
             plot.Title(title);
+            plot.Axes.Title.Label.Bold = true;
         }
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);

@@ -18,7 +18,7 @@ namespace GenerativeSharp.Cli.Commands;
 internal static class QuickstartCommand
 {
     private const string Data = "mnist-10k";
-    private const int Epochs = 10;
+    private const int Epochs = 50;
     private const int ImportanceSamples = 100;
 
     public static Command Create(CliContext context)

@@ -19,7 +19,8 @@ public sealed class VaeRecipe : ModelRecipe<VaeOptions>
     protected override IReadOnlyList<Setting> Setters { get; } =
     [
         new("network", "mlp", "encoder/decoder: mlp or conv", (o, v) => o with { Network = SettingValue.Choice<VaeNetwork>("network", v) }),
-        new("hidden", "400 (images), 64 (2-D)", "hidden width", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
+        new("hidden", "400 (images), 128 (2-D)", "hidden width", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
+        new("depth", "1 (images), 2 (2-D)", "hidden layers per MLP", (o, v) => o with { Depth = SettingValue.Integer("depth", v, 1) }),
         new("latent", "20 (images), 2 (2-D)", "latent dimension", (o, v) => o with { Latent = SettingValue.Integer("latent", v, 1) }),
         new("decoder", "bernoulli (images), gaussian (2-D)", "likelihood p(x|z): bernoulli or gaussian",
             (o, v) => o with { Decoder = SettingValue.Choice<VaeDecoder>("decoder", v) }),
@@ -29,14 +30,14 @@ public sealed class VaeRecipe : ModelRecipe<VaeOptions>
     ];
 
     public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
-        ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-3, Binarize: BinarizationMode.None)
+        ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 3e-4, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 20, BatchSize: 128, LearningRate: 1e-3, Binarize: BinarizationMode.Dynamic);
 
     public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
         new SingleObjectiveStep(model, learningRate);
 
     protected override VaeOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? new VaeOptions { EventShape = eventShape, Hidden = 64, Latent = 2, Decoder = VaeDecoder.Gaussian }
+        ? new VaeOptions { EventShape = eventShape, Hidden = 128, Depth = 2, Latent = 2, Decoder = VaeDecoder.Gaussian }
         : new VaeOptions { EventShape = eventShape };
 
     protected override void Validate(VaeOptions options) => options.Validate();

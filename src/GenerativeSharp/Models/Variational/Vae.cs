@@ -30,8 +30,8 @@ public sealed class Vae : nn.Module, ILowerBoundModel, ILatentModel, ITrainable
         int parametersPerCoordinate = options.Decoder == VaeDecoder.Gaussian ? 2 : 1;
         (encoder, decoder) = options.Network switch
         {
-            VaeNetwork.Mlp => ((VaeEncoder)new MlpEncoder(dimensions, options.Hidden, options.Latent),
-                (VaeDecoderNet)new MlpDecoder(options.Latent, options.Hidden, parametersPerCoordinate * dimensions)),
+            VaeNetwork.Mlp => ((VaeEncoder)new MlpEncoder(dimensions, options.Hidden, options.Depth, options.Latent),
+                (VaeDecoderNet)new MlpDecoder(options.Latent, options.Hidden, options.Depth, parametersPerCoordinate * dimensions)),
             VaeNetwork.Conv => (new ConvEncoder(options.EventShape, options.Hidden, options.Latent),
                 new ConvDecoder(options.EventShape, options.Hidden, options.Latent, parametersPerCoordinate)),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),

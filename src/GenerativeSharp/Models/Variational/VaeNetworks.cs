@@ -10,16 +10,16 @@ internal abstract class VaeEncoder(string name) : Module<Tensor, (Tensor Mu, Ten
 /// <summary>Decoder: z [B, latent] to likelihood parameters [B, parametersPerCoordinate, ...event] flattened as [B, P * D].</summary>
 internal abstract class VaeDecoderNet(string name) : Module<Tensor, Tensor>(name);
 
-/// <summary>One hidden ReLU layer: D -> hidden -> (mu, logVar).</summary>
+/// <summary>ReLU layers D -> hidden (x depth) -> (mu, logVar).</summary>
 internal sealed class MlpEncoder : VaeEncoder
 {
-    private readonly TorchSharp.Modules.Linear fc1;
+    private readonly TorchSharp.Modules.Sequential body;
     private readonly TorchSharp.Modules.Linear fcMu;
     private readonly TorchSharp.Modules.Linear fcLogVar;
 
-    public MlpEncoder(long inputs, int hidden, int latent) : base(nameof(MlpEncoder))
+    public MlpEncoder(long inputs, int hidden, int depth, int latent) : base(nameof(MlpEncoder))
     {
-        fc1 = Linear(inputs, hidden);
+        body = HiddenStack(inputs, hidden, depth);
         fcMu = Linear(hidden, latent);
         fcLogVar = Linear(hidden, latent);
         RegisterComponents();
@@ -27,28 +27,40 @@ internal sealed class MlpEncoder : VaeEncoder
 
     public override (Tensor Mu, Tensor LogVar) forward(Tensor x)
     {
-        using var h = functional.relu(fc1.forward(x.flatten(1)));   // [B, D] -> [B, hidden]
+        using var h = body.forward(x.flatten(1));   // [B, D] -> [B, hidden]
         return (fcMu.forward(h), fcLogVar.forward(h));
+    }
+
+    /// <summary>depth x (Linear, ReLU), the first from <paramref name="inputs"/> features.</summary>
+    internal static TorchSharp.Modules.Sequential HiddenStack(long inputs, int hidden, int depth)
+    {
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        for (int i = 0; i < depth; i++)
+        {
+            layers.Add(($"linear{i}", Linear(i == 0 ? inputs : hidden, hidden)));
+            layers.Add(($"relu{i}", ReLU()));
+        }
+        return Sequential(layers.ToArray());
     }
 }
 
-/// <summary>latent -> hidden (ReLU) -> outputs.</summary>
+/// <summary>ReLU layers latent -> hidden (x depth) -> outputs.</summary>
 internal sealed class MlpDecoder : VaeDecoderNet
 {
-    private readonly TorchSharp.Modules.Linear fc1;
-    private readonly TorchSharp.Modules.Linear fc2;
+    private readonly TorchSharp.Modules.Sequential body;
+    private readonly TorchSharp.Modules.Linear output;
 
-    public MlpDecoder(int latent, int hidden, long outputs) : base(nameof(MlpDecoder))
+    public MlpDecoder(int latent, int hidden, int depth, long outputs) : base(nameof(MlpDecoder))
     {
-        fc1 = Linear(latent, hidden);
-        fc2 = Linear(hidden, outputs);
+        body = MlpEncoder.HiddenStack(latent, hidden, depth);
+        output = Linear(hidden, outputs);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor z)
     {
-        using var h = functional.relu(fc1.forward(z));
-        return fc2.forward(h);
+        using var h = body.forward(z);
+        return output.forward(h);
     }
 }
 

@@ -31,6 +31,9 @@ public sealed record VaeOptions
     /// <summary>Width of the hidden layer (MLP) or of the dense layer after the convolutions.</summary>
     public int Hidden { get; init; } = 400;
 
+    /// <summary>Hidden layers of each MLP (the reference MNIST model has 1); the conv network ignores it.</summary>
+    public int Depth { get; init; } = 1;
+
     /// <summary>Dimension of the latent code z.</summary>
     public int Latent { get; init; } = 20;
 
@@ -48,6 +51,7 @@ public sealed record VaeOptions
         if (EventShape.Length == 0 || EventShape.Any(d => d <= 0))
             throw new InvalidInputException($"VAE event shape must be positive, got [{string.Join(", ", EventShape)}].");
         if (Hidden < 1) throw new InvalidInputException($"hidden must be at least 1, got {Hidden}.");
+        if (Depth < 1) throw new InvalidInputException($"depth must be at least 1, got {Depth}.");
         if (Latent < 1) throw new InvalidInputException($"latent must be at least 1, got {Latent}.");
         if (!(Beta > 0) || double.IsInfinity(Beta)) throw new InvalidInputException($"beta must be a positive number, got {Beta}.");
         if (ImportanceSamples < 1) throw new InvalidInputException($"k must be at least 1, got {ImportanceSamples}.");

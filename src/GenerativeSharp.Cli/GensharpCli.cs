@@ -28,7 +28,9 @@ public static class GensharpCli
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
-            error.WriteLine($"gensharp: {parsed.Errors[0].Message} (see 'gensharp {command}--help')");
+            // The parser lists "required command missing" before the unknown word that caused it: name the word.
+            var first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            error.WriteLine($"gensharp: {first.Message} (see 'gensharp {command}--help')");
             return ExitCodes.BadInput;
         }
         var configuration = new InvocationConfiguration

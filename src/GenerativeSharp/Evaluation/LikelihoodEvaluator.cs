@@ -34,7 +34,7 @@ public static class LikelihoodEvaluator
                 switch (model)
                 {
                     case IDensityModel density:
-                        exactSum += density.LogProb(x).sum().item<double>();
+                        exactSum += density.LogProb(x).to(ScalarType.Float64).sum().item<double>();
                         break;
                     case ILowerBoundModel bound:
                         elboSum += bound.Elbo(x, generator).to(ScalarType.Float64).sum().item<double>();

@@ -8,7 +8,7 @@ namespace GenerativeSharp.Tests.Persistence;
 
 public sealed class CheckpointFileTests : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TempDirectory _directory = new();
     private readonly Dictionary<string, torch.Tensor> _tensors = MixedTensors(seed: 11);
     private readonly Dictionary<string, string> _metadata = new() { ["model"] = "vae", ["step"] = "20" };
 

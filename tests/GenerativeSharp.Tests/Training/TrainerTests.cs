@@ -1,0 +1,104 @@
+using System.Text.Json;
+using GenerativeSharp.Data;
+using GenerativeSharp.Recipes;
+using GenerativeSharp.Runtime;
+using GenerativeSharp.Training;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Tests.Training;
+
+public sealed class TrainerTests
+{
+    [Fact]
+    public void Stopping_and_resuming_gives_bit_identical_weights()
+    {
+        using var straight = new TempDirectory();
+        using var split = new TempDirectory();
+        using DataSplits data = TestModels.ImageSplits();
+
+        Train(data, straight.Path, totalSteps: 20, resume: false);
+        Train(data, split.Path, totalSteps: 13, resume: false);    // stops mid-epoch (8 steps per epoch)
+        Train(data, split.Path, totalSteps: 20, resume: true);
+
+        using LoadedCheckpoint a = Checkpoint.Load(straight.Path, CPU);
+        using LoadedCheckpoint b = Checkpoint.Load(split.Path, CPU);
+        using var modelA = a.Model;
+        using var modelB = b.Model;
+        Assert.Equal(20, b.State.Step);
+        foreach (var (name, weight) in modelA.Module.state_dict())
+            Assert.True(weight.equal(modelB.Module.state_dict()[name]).all().item<bool>(), $"{name} differs after resume");
+        Assert.True(a.TrainerState["_gensharp.optimizer"].equal(b.TrainerState["_gensharp.optimizer"]).all().item<bool>());
+
+        string[] lines = File.ReadAllLines(Path.Combine(split.Path, Trainer.MetricsFileName));
+        long[] steps = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(steps.OrderBy(s => s), steps);                 // no duplicated or out-of-order lines
+        long[] straightSteps = File.ReadAllLines(Path.Combine(straight.Path, Trainer.MetricsFileName))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(straightSteps.Append(13).Distinct().OrderBy(s => s), steps);   // plus the end of the stopped run
+    }
+
+    [Fact]
+    public void A_run_writes_metrics_samples_and_checkpoint_and_the_loss_falls()
+    {
+        using var directory = new TempDirectory();
+        using DataSplits data = TestModels.ImageSplits();
+        TrainingResult result = Train(data, directory.Path, totalSteps: 48, resume: false);
+
+        Assert.Equal(TrainingOutcome.Completed, result.Outcome);
+        Assert.True(File.Exists(Checkpoint.PathIn(directory.Path)));
+        Assert.True(File.Exists(Path.Combine(directory.Path, Trainer.SamplesFileName)));
+        var epochLines = File.ReadAllLines(Path.Combine(directory.Path, Trainer.MetricsFileName))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("nll_nats", out _))
+            .ToList();
+        Assert.Equal(6, epochLines.Count);
+        Assert.All(epochLines, e => Assert.Equal("bound", e.GetProperty("nll_kind").GetString()));
+        double first = epochLines[0].GetProperty("nll_nats").GetDouble();
+        double last = epochLines[^1].GetProperty("nll_nats").GetDouble();
+        Assert.True(last < first * 0.8, $"test NLL bound should fall: {first} -> {last}");
+    }
+
+    [Fact]
+    public void A_cancelled_run_leaves_a_checkpoint_of_its_last_step()
+    {
+        using var directory = new TempDirectory();
+        using DataSplits data = TestModels.ImageSplits();
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        TrainingResult result = Train(data, directory.Path, totalSteps: 16, resume: false, cancel.Token);
+        Assert.Equal(TrainingOutcome.Interrupted, result.Outcome);
+        using LoadedCheckpoint checkpoint = Checkpoint.Load(directory.Path, CPU);
+        checkpoint.Model.Dispose();
+        Assert.Equal(0, checkpoint.State.Step);
+    }
+
+    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume, CancellationToken cancel = default)
+    {
+        IModelRecipe recipe = ModelCatalog.Get("vae");
+        using var generator = new Generator(Seeds.Derive(5, 0));
+        ModelInstance model;
+        ITrainingStep step;
+        TrainingState state;
+        if (resume)
+        {
+            using LoadedCheckpoint checkpoint = Checkpoint.Load(directory, CPU);
+            model = checkpoint.Model;
+            step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
+            step.LoadState(checkpoint.TrainerState);
+            Checkpoint.RestoreGenerator(checkpoint, generator);
+            state = checkpoint.State with { TotalSteps = totalSteps };
+        }
+        else
+        {
+            string options = recipe.ConfigureOptions(data.EventShape, data.Kind, new Dictionary<string, string> { ["hidden"] = "32", ["latent"] = "4" });
+            model = ModelInstance.Create(recipe, options, seed: 5, CPU);
+            step = recipe.CreateStep(model.Module, 3e-3);
+            state = new TrainingState(data.Spec, BinarizationMode.Dynamic, 5, 32, 3e-3, StepsPerEpoch: 8, totalSteps, Step: 0);
+        }
+        using (model)
+        {
+            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = ProgressMode.None, LogEvery = 5, SampleCount = 4 });
+            return trainer.Run(model, step, data, state, generator, CPU, cancel);
+        }
+    }
+}

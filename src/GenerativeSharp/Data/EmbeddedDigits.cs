@@ -35,7 +35,8 @@ internal static class EmbeddedDigits
                 resource.CopyTo(output);
             File.Move(temporary, target, overwrite: true);
         }
-        return IdxDirectory.Load(spec, directory);
+        DataSplits loaded = IdxDirectory.Load(spec, directory);
+        return new DataSplits(spec, $"{Name} (embedded)", loaded.Kind, loaded.Train, loaded.Test, toy: null);
     }
 
     private static string EmbeddedVersion()

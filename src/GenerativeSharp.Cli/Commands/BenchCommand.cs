@@ -8,46 +8,69 @@ using TorchSharp;
 
 namespace GenerativeSharp.Cli.Commands;
 
-/// <summary><c>gensharp bench [MODEL...]</c>: training-step time and sampling throughput per recipe.</summary>
+/// <summary><c>gensharp bench [MODEL...]</c>: training-step, optimizer-step and sampling times per recipe.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliContext context)
     {
-        var models = new Argument<string[]>("MODEL") { Description = "recipes to measure (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var models = new Argument<string[]>("MODEL")
+        {
+            Description = $"recipes to measure, or {RecipeBenchmark.ConvStack} (default: every recipe and {RecipeBenchmark.ConvStack})",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var device = CommonOptions.Device();
-        var json = new Option<bool>("--json") { Description = "print a JSON array, one object per recipe" };
-        var repeats = new Option<int>("--repeats") { Description = "timed steps per recipe", DefaultValueFactory = _ => 30 };
-        var command = new Command("bench", "Measure training-step time and sampling time of each recipe at its default batch size.")
+        var json = new Option<bool>("--json") { Description = "print a JSON array, one object per workload" };
+        var repeats = new Option<int>("--repeats") { Description = "timed repetitions per measurement", DefaultValueFactory = _ => 30 };
+        var command = new Command("bench", "Measure training-step, optimizer-step and sampling times at each recipe's default batch size.")
         {
             models, device, json, repeats,
         };
         command.SetAction(parsed =>
         {
-            var names = parsed.GetValue(models) ?? [];
-            var recipes = names.Length == 0 ? ModelCatalog.All : names.Select(ModelCatalog.Get).ToList();
+            string[] names = parsed.GetValue(models) ?? [];
             int n = CommonOptions.Positive("--repeats", parsed.GetValue(repeats));
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
-            var results = recipes.Select(r => RecipeBenchmark.Run(r, DataKind.Images, target, repeats: n)).ToList();
-            if (parsed.GetValue(json))
-            {
-                var array = new JsonArray();
-                foreach (BenchmarkResult r in results)
-                    array.Add(new JsonObject
-                    {
-                        ["recipe"] = r.Recipe, ["device"] = r.Device, ["batch_size"] = r.BatchSize,
-                        ["step_ms"] = Math.Round(r.StepMs, 4), ["step_ms_p10"] = Math.Round(r.StepMsP10, 4),
-                        ["step_ms_p90"] = Math.Round(r.StepMsP90, 4), ["repeats"] = r.Repeats,
-                        ["sample_ms_per_item"] = Math.Round(r.SampleMsPerItem, 5), ["sample_batch"] = r.SampleBatch,
-                    });
-                context.Out.WriteLine(array.ToJsonString());
-                return ExitCodes.Success;
-            }
-            context.Out.WriteLine($"{TorchRuntime.Describe(target)}; median of {n} steps after warm-up (p10-p90)");
-            context.Out.WriteLine($"{"recipe",-12}{"batch",6}{"step ms",12}{"p10-p90",18}{"sample ms/item",16}");
-            foreach (BenchmarkResult r in results)
-                context.Out.WriteLine($"{r.Recipe,-12}{r.BatchSize,6}{r.StepMs,12:0.000}{$"{r.StepMsP10:0.000}-{r.StepMsP90:0.000}",18}{r.SampleMsPerItem,16:0.0000}");
+            var workloads = names.Length == 0 ? ModelCatalog.All.Select(r => r.Info.Name).Append(RecipeBenchmark.ConvStack).ToList() : names.ToList();
+            foreach (string name in workloads.Where(w => w != RecipeBenchmark.ConvStack)) ModelCatalog.Get(name);   // fail early on a typo
+            var results = workloads.Select(w => w == RecipeBenchmark.ConvStack
+                ? RecipeBenchmark.RunConvStack(target, repeats: n)
+                : RecipeBenchmark.Run(ModelCatalog.Get(w), DataKind.Images, target, repeats: n)).ToList();
+            if (parsed.GetValue(json)) context.Out.WriteLine(ToJson(results).ToJsonString());
+            else PrintTable(context.Out, results, target, n);
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static JsonArray ToJson(IEnumerable<BenchmarkResult> results)
+    {
+        static JsonNode? Ms(double value) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 4)) : null;
+        var array = new JsonArray();
+        foreach (BenchmarkResult r in results)
+            array.Add(new JsonObject
+            {
+                ["recipe"] = r.Recipe, ["device"] = r.Device, ["batch_size"] = r.BatchSize, ["parameter_tensors"] = r.ParameterTensors,
+                ["step_ms"] = Ms(r.Step.Median), ["step_ms_p10"] = Ms(r.Step.P10), ["step_ms_p90"] = Ms(r.Step.P90),
+                ["forward_backward_ms"] = Ms(r.ForwardBackward.Median),
+                ["optimizer_step_ms"] = Ms(r.OptimizerStep.Median), ["optimizer_step_ms_p10"] = Ms(r.OptimizerStep.P10),
+                ["optimizer_step_ms_p90"] = Ms(r.OptimizerStep.P90),
+                ["baseline_optimizer_step_ms"] = Ms(r.BaselineOptimizerStep.Median),
+                ["baseline_optimizer_step_ms_p10"] = Ms(r.BaselineOptimizerStep.P10),
+                ["baseline_optimizer_step_ms_p90"] = Ms(r.BaselineOptimizerStep.P90),
+                ["sample_ms_per_item"] = r.SampleMsPerItem is double s ? Math.Round(s, 5) : null,
+                ["repeats"] = r.Repeats,
+            });
+        return array;
+    }
+
+    private static void PrintTable(TextWriter output, IEnumerable<BenchmarkResult> results, torch.Device device, int repeats)
+    {
+        output.WriteLine($"{TorchRuntime.Describe(device)}; medians of {repeats} timed repetitions after warm-up, ms (p10-p90)");
+        output.WriteLine($"{"workload",-12}{"batch",6}{"tensors",8}{"step",18}{"fwd+bwd",10}{"optimizer",18}{"torch Adam",18}{"sample/item",12}");
+        foreach (BenchmarkResult r in results)
+            output.WriteLine($"{r.Recipe,-12}{r.BatchSize,6}{r.ParameterTensors,8}{Spread(r.Step),18}{r.ForwardBackward.Median,10:0.000}" +
+                $"{Spread(r.OptimizerStep),18}{Spread(r.BaselineOptimizerStep),18}{(r.SampleMsPerItem is double s ? s.ToString("0.0000") : "-"),12}");
+    }
+
+    private static string Spread(Summary s) => $"{s.Median:0.000} ({s.P10:0.00}-{s.P90:0.00})";
 }

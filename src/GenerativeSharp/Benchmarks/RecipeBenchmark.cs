@@ -1,18 +1,25 @@
 using System.Diagnostics;
 using GenerativeSharp.Data;
+using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
+using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Benchmarks;
 
 /// <summary>
-/// Times a recipe's training step at its default batch size and its sampling throughput, on
-/// synthetic data of the recipe's usual shape: warm-up, then the median of repeated runs. The
-/// harness that performance work measures itself with.
+/// Times training steps and sampling: each recipe at its default options and batch size on
+/// synthetic data of its usual shape, and the <see cref="ConvStackProbe"/>. Warm-up, then each
+/// repetition timed on its own; medians with 10th-90th percentile spreads. Besides the full step it
+/// times forward + backward alone, our flat optimizer's step alone, and TorchSharp's own
+/// torch.optim.Adam step on the same parameters (the baseline the flat optimizer replaces).
 /// </summary>
 public static class RecipeBenchmark
 {
+    public const string ConvStack = "conv-stack";
+
     /// <summary>Default shape per data kind: 28x28 binary images, or 2-D points.</summary>
     public static long[] DefaultEventShape(DataKind kind) => kind == DataKind.Images ? [1, 28, 28] : [2];
 
@@ -22,57 +29,93 @@ public static class RecipeBenchmark
         TrainingDefaults defaults = recipe.Defaults(kind);
         string options = recipe.ConfigureOptions(eventShape, kind, new Dictionary<string, string>());
         using ModelInstance model = ModelInstance.Create(recipe, options, seed: 0, device);
-        ITrainingStep step = recipe.CreateStep(model.Module, defaults.LearningRate);
         using var dataGenerator = new Generator(1);
         long[] batchShape = new[] { (long)defaults.BatchSize }.Concat(eventShape).ToArray();
-        using Tensor data = kind == DataKind.Images
+        using Tensor batch = kind == DataKind.Images
             ? bernoulli(full(batchShape, 0.3f), dataGenerator).to(device)
             : randn(batchShape, generator: dataGenerator).to(device);
-        using var generator = new Generator(2, device);
-
-        model.Module.train();
-        var stepTimes = Time(warmup, repeats, () =>
-        {
-            using var scope = NewDisposeScope();
-            step.Step(data, generator);
-        }, device);
-        var sampleTimes = Time(2, Math.Max(5, repeats / 3), () =>
-        {
-            using var scope = NewDisposeScope();
-            model.Model.Sample(sampleCount, generator);
-        }, device);
-        return new BenchmarkResult(recipe.Info.Name, device.type.ToString().ToLowerInvariant(), defaults.BatchSize,
-            Median(stepTimes), Percentile(stepTimes, 0.1), Percentile(stepTimes, 0.9), repeats,
-            Median(sampleTimes) / sampleCount, sampleCount);
+        return Measure(recipe.Info.Name, model.Module, recipe.CreateStep(model.Module, defaults.LearningRate), batch, device,
+            warmup, repeats, count => model.Model.Sample(count), sampleCount);
     }
 
-    private static double[] Time(int warmup, int repeats, Action action, Device device)
+    public static BenchmarkResult RunConvStack(Device device, int warmup = 5, int repeats = 30)
     {
-        for (int i = 0; i < warmup; i++) action();
+        ConvStackProbe probe;
+        lock (GlobalRandom.Lock)
+        {
+            manual_seed(0);
+            probe = new ConvStackProbe();
+        }
+        using (probe)
+        {
+            probe.to(device);
+            using Tensor batch = ConvStackProbe.Batch(device);
+            return Measure(ConvStack, probe, new SingleObjectiveStep(probe, 1e-3), batch, device, warmup, repeats, null, 0);
+        }
+    }
+
+    private static BenchmarkResult Measure(string name, nn.Module module, ITrainingStep step, Tensor batch, Device device,
+        int warmup, int repeats, Func<int, Tensor>? sample, int sampleCount)
+    {
+        using var generator = new Generator(2, device);
+        var trainable = (ITrainable)module;
+        var flat = (step as SingleObjectiveStep)?.Optimizer;
+        module.train();
+        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, generator));
+        double[] forwardBackward = Time(warmup, repeats, device, () =>
+        {
+            flat?.ZeroGrad();
+            trainable.Loss(batch, generator).Loss.backward();
+        });
+        double[] optimizerTimes = flat is null ? [] : Time(warmup, repeats, device, flat.Step);
+        using var baseline = optim.Adam(module.parameters(), lr: 1e-3);
+        double[] baselineTimes = Time(warmup, repeats, device, () => baseline.step());
+        double[] sampleTimes = sample is null ? [] : Time(2, Math.Max(5, repeats / 3), device, () => sample(sampleCount));
+        (step as IDisposable)?.Dispose();
+        return new BenchmarkResult(name, device.type.ToString().ToLowerInvariant(), (int)batch.shape[0], module.parameters().Count(),
+            Summary.Of(stepTimes), Summary.Of(forwardBackward), Summary.Of(optimizerTimes), Summary.Of(baselineTimes),
+            sample is null ? null : Summary.Of(sampleTimes).Median / sampleCount, repeats);
+    }
+
+    private static double[] Time(int warmup, int repeats, Device device, Action action)
+    {
+        void Once()
+        {
+            using var scope = NewDisposeScope();
+            action();
+        }
+        for (int i = 0; i < warmup; i++) Once();
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
             var clock = Stopwatch.StartNew();
-            action();
-            if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
+            Once();
+            if (device.type == DeviceType.CUDA) cuda.synchronize();
             times[i] = clock.Elapsed.TotalMilliseconds;
         }
         return times;
     }
+}
 
-    private static double Median(double[] values) => Percentile(values, 0.5);
-
-    private static double Percentile(double[] values, double q)
+/// <summary>Median and 10th / 90th percentiles (linear interpolation) of timings in ms.</summary>
+public sealed record Summary(double Median, double P10, double P90)
+{
+    public static Summary Of(double[] values)
     {
+        if (values.Length == 0) return new Summary(double.NaN, double.NaN, double.NaN);
         double[] sorted = values.OrderBy(v => v).ToArray();
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+        double At(double q)
+        {
+            double position = q * (sorted.Length - 1);
+            int low = (int)Math.Floor(position);
+            int high = Math.Min(low + 1, sorted.Length - 1);
+            return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+        }
+        return new Summary(At(0.5), At(0.1), At(0.9));
     }
 }
 
-/// <summary>One recipe's timings in milliseconds.</summary>
+/// <summary>One workload's timings in milliseconds.</summary>
 public sealed record BenchmarkResult(
-    string Recipe, string Device, int BatchSize, double StepMs, double StepMsP10, double StepMsP90, int Repeats,
-    double SampleMsPerItem, int SampleBatch);
+    string Recipe, string Device, int BatchSize, int ParameterTensors, Summary Step, Summary ForwardBackward,
+    Summary OptimizerStep, Summary BaselineOptimizerStep, double? SampleMsPerItem, int Repeats);

@@ -1,4 +1,5 @@
 using GenerativeSharp.Models;
+using GenerativeSharp.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,16 +7,18 @@ namespace GenerativeSharp.Training;
 
 /// <summary>
 /// The plain step for any <see cref="ITrainable"/>: loss, backward, optional gradient clipping,
-/// Adam update. A non-finite loss or gradient stops training with a clear message instead of
-/// silently writing NaN weights.
+/// then a flat-buffer Adam update (<see cref="FlatAdam"/>: a handful of ops whatever the number of
+/// parameter tensors). A non-finite loss or gradient norm stops training with a clear message
+/// instead of silently writing NaN weights. Build it after the model has reached its device and
+/// loaded its weights: its parameters become views into one buffer.
 /// </summary>
-public sealed class SingleObjectiveStep : ITrainingStep
+public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
 {
-    private const string OptimizerKey = "_gensharp.optimizer";
+    private const string OptimizerPrefix = "_gensharp.optimizer.";
 
     private readonly ITrainable model;
-    private readonly nn.Module module;
-    private readonly TorchSharp.Modules.Adam optimizer;
+    private readonly FlatParameters parameters;
+    private readonly IFlatOptimizer optimizer;
     private readonly double? clipGradientNorm;
 
     public SingleObjectiveStep(nn.Module model, double learningRate, double? clipGradientNorm = null)
@@ -24,46 +27,47 @@ public sealed class SingleObjectiveStep : ITrainingStep
             ?? throw new ArgumentException($"{model.GetType().Name} is not ITrainable; it needs its own training step.", nameof(model));
         if (!(learningRate > 0) || double.IsInfinity(learningRate))
             throw new InvalidInputException($"learning rate must be a positive number, got {learningRate}.");
-        module = model;
-        optimizer = optim.Adam(model.parameters(), lr: learningRate);
+        parameters = new FlatParameters(model.parameters());
+        optimizer = new FlatAdam(parameters, learningRate);
         this.clipGradientNorm = clipGradientNorm;
     }
 
+    /// <summary>The optimizer, for benchmarks that time its step alone.</summary>
+    public IFlatOptimizer Optimizer => optimizer;
+
     public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
     {
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         StepResult result = model.Loss(batch, generator);
         double loss = result.Loss.item<float>();
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss}; lower the learning rate (--lr) or check the data.");
         result.Loss.backward();
+        var metrics = new Dictionary<string, double> { ["loss"] = loss };
         if (clipGradientNorm is double maxNorm)
         {
-            double norm = nn.utils.clip_grad_norm_(module.parameters(), maxNorm);
+            // torch.nn.utils.clip_grad_norm_'s rule, on the flat gradient: one norm, at most one scale.
+            double norm = parameters.Gradients.norm().item<float>();
             if (!double.IsFinite(norm))
                 throw new TrainingDivergedException($"the gradient norm became {norm}; lower the learning rate (--lr).");
+            double coefficient = maxNorm / (norm + 1e-6);
+            if (coefficient < 1)
+                using (no_grad()) parameters.Gradients.mul_(coefficient);
+            metrics["grad_norm"] = norm;
         }
-        optimizer.step();
-        var metrics = new Dictionary<string, double> { ["loss"] = loss };
+        optimizer.Step();
         foreach (var (name, value) in result.Metrics)
             metrics[name] = value.item<float>();
         return metrics;
     }
 
-    public void SaveState(IDictionary<string, Tensor> state)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            optimizer.save_state_dict(writer);
-        state[OptimizerKey] = tensor(buffer.ToArray());
-    }
+    public void SaveState(IDictionary<string, Tensor> state) => optimizer.SaveState(state, OptimizerPrefix);
 
-    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state) => optimizer.LoadState(state, OptimizerPrefix);
+
+    public void Dispose()
     {
-        if (!state.TryGetValue(OptimizerKey, out Tensor? saved))
-            throw new InvalidInputException("the checkpoint holds no optimizer state; it cannot be resumed.");
-        byte[] bytes = saved.data<byte>().ToArray();
-        using var reader = new BinaryReader(new MemoryStream(bytes));
-        optimizer.load_state_dict(reader);
+        optimizer.Dispose();
+        parameters.Dispose();
     }
 }

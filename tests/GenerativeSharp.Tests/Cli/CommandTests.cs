@@ -112,5 +112,20 @@ public sealed class CommandTests
         Assert.Equal("vae", vae.GetProperty("recipe").GetString());
         Assert.True(vae.GetProperty("step_ms").GetDouble() > 0);
         Assert.True(vae.GetProperty("sample_ms_per_item").GetDouble() > 0);
+        Assert.True(vae.GetProperty("optimizer_step_ms").GetDouble() > 0);
+        Assert.True(vae.GetProperty("baseline_optimizer_step_ms").GetDouble() > 0);
+        Assert.Equal(10, vae.GetProperty("parameter_tensors").GetInt32());
+    }
+
+    [Fact]
+    public void Bench_measures_the_conv_stack_probe_with_over_100_parameter_tensors()
+    {
+        CliOutcome bench = CliHost.Run("bench", "conv-stack", "--json", "--repeats", "2");
+        Assert.True(bench.Code == 0, bench.Error);
+        using var document = JsonDocument.Parse(bench.LastLine);
+        JsonElement probe = document.RootElement.EnumerateArray().Single();
+        Assert.Equal("conv-stack", probe.GetProperty("recipe").GetString());
+        Assert.True(probe.GetProperty("parameter_tensors").GetInt32() > 100);
+        Assert.Equal(JsonValueKind.Null, probe.GetProperty("sample_ms_per_item").ValueKind);
     }
 }

@@ -27,7 +27,8 @@ public sealed class TrainerTests
         Assert.Equal(20, b.State.Step);
         foreach (var (name, weight) in modelA.Module.state_dict())
             Assert.True(weight.equal(modelB.Module.state_dict()[name]).all().item<bool>(), $"{name} differs after resume");
-        Assert.True(a.TrainerState["_gensharp.optimizer"].equal(b.TrainerState["_gensharp.optimizer"]).all().item<bool>());
+        foreach (string key in new[] { "_gensharp.optimizer.exp_avg", "_gensharp.optimizer.exp_avg_sq", "_gensharp.optimizer.step" })
+            Assert.True(a.TrainerState[key].equal(b.TrainerState[key]).all().item<bool>(), key);
 
         string[] lines = File.ReadAllLines(Path.Combine(split.Path, Trainer.MetricsFileName));
         long[] steps = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();

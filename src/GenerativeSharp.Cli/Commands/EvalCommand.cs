@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GenerativeSharp.Data;
 using GenerativeSharp.Evaluation;
+using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -21,9 +22,14 @@ internal static class EvalCommand
         var device = CommonOptions.Device();
         var dataRoot = CommonOptions.DataRoot();
         var progress = new Option<string>("--progress") { Description = "auto, plain or none", DefaultValueFactory = _ => "auto" };
+        var aisRuns = new Option<int>("--ais-runs") { Description = "AIS runs for energy models (RBM)", DefaultValueFactory = _ => 100 };
+        var aisTemperatures = new Option<int>("--ais-temperatures")
+        {
+            Description = "AIS intermediate temperatures for energy models", DefaultValueFactory = _ => 14_500,
+        };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
-            directory, data, split, json, samples, limit, device, dataRoot, progress,
+            directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures,
         };
         command.SetAction(parsed =>
         {
@@ -35,8 +41,10 @@ internal static class EvalCommand
             int? limitValue = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
             ProgressMode progressMode = TrainCommand.ParseProgress(parsed.GetValue(progress)!);
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
+            var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
+                CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)));
             EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
-                parsed.GetValue(dataRoot), progressMode, context);
+                parsed.GetValue(dataRoot), progressMode, context, ais);
             if (parsed.GetValue(json))
                 context.Out.WriteLine(report.ToJson().ToJsonString());
             else
@@ -48,7 +56,7 @@ internal static class EvalCommand
 
     /// <summary>Loads DIR's checkpoint and evaluates it on a split of its data (or of <paramref name="dataSpec"/>).</summary>
     public static EvaluationReport Evaluate(string dir, string? dataSpec, string splitName, int k, int? limit, torch.Device target,
-        string? dataRoot, ProgressMode progressMode, CliContext context)
+        string? dataRoot, ProgressMode progressMode, CliContext context, AisSettings? ais = null)
     {
         using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
         using var model = checkpoint.Model;
@@ -61,9 +69,30 @@ internal static class EvalCommand
         long count = Math.Min(limit ?? long.MaxValue, chosen.Count);
         using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
         using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
-        return LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
-            k, Trainer.EvaluationSeed, target, splits.Toy?.EntropyNats, ProgressReporter.ForConsole(progressMode));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        PartitionFunction? partition = model.Module is Rbm rbm
+            ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, ais ?? new AisSettings(100, 14_500), progressMode)
+            : null;
+        EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
+            k, Trainer.EvaluationSeed, target, splits.Toy?.EntropyNats, ProgressReporter.ForConsole(progressMode), partition);
+        return report with { Seconds = clock.Elapsed.TotalSeconds };
     }
+
+    /// <summary>log Z of an RBM: AIS with base rates from the training data, and the exact sum when H is small.</summary>
+    private static PartitionFunction EstimatePartition(Rbm rbm, TensorDataset train, BinarizationMode mode, AisSettings settings, ProgressMode progress)
+    {
+        double? exact = rbm.Hidden <= RbmPartitionFunction.MaxExactHidden ? RbmPartitionFunction.Exact(rbm) : null;
+        if (rbm.Options.Visible != Models.Boltzmann.RbmVisible.Bernoulli)
+            return exact is double e ? new PartitionFunction(e, true, null)
+                : throw new InvalidInputException($"this RBM has Gaussian visible units and {rbm.Hidden} hidden ones: AIS needs binary units and exact log Z needs H <= {RbmPartitionFunction.MaxExactHidden}.");
+        using torch.Tensor baseData = mode == BinarizationMode.None ? train.Examples.alias() : Binarization.Static(train.Examples);
+        AisResult ais = RbmPartitionFunction.Ais(rbm, baseData, settings.Runs, settings.Temperatures, Trainer.EvaluationSeed,
+            ProgressReporter.ForConsole(progress));
+        return new PartitionFunction(exact ?? ais.LogZ, exact is not null, ais);
+    }
+
+    /// <summary>The AIS budget.</summary>
+    public sealed record AisSettings(int Runs, int Temperatures);
 
     private static void PrintTable(TextWriter output, EvaluationReport report)
     {
@@ -72,6 +101,10 @@ internal static class EvalCommand
             output.WriteLine($"  NLL        {CommonOptions.Format(nll)} nats  ({report.NllKind}{(report.IwaeK is int k ? $", k = {k}" : "")})");
         if (report.BitsPerDim is double bpd) output.WriteLine($"  bits/dim   {bpd:0.0000}");
         if (report.ElboNats is double elbo) output.WriteLine($"  -ELBO      {CommonOptions.Format(elbo)} nats  (bound)");
+        if (report.Ais is AisResult ais)
+            output.WriteLine($"  AIS log Z  {CommonOptions.Format(ais.LogZ)} +- {CommonOptions.Format(ais.StandardError)} ({ais.Runs} runs, {ais.Temperatures} temperatures; " +
+                $"log(mean -+ 3 se): {CommonOptions.Format(ais.LowerLogZ)} .. {CommonOptions.Format(ais.UpperLogZ)})");
+        if (report.ExactLogZ is double exactLogZ) output.WriteLine($"  exact logZ {CommonOptions.Format(exactLogZ)} (enumerated)");
         if (report.TrueNllNats is double truth)
             output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats; KL gap {CommonOptions.Format(report.KlGapNats ?? double.NaN)} nats");
     }

@@ -58,18 +58,19 @@ public static class RecipeBenchmark
         int warmup, int repeats, Func<int, Tensor>? sample, int sampleCount)
     {
         using var generator = new Generator(2, device);
-        var trainable = (ITrainable)module;
         var flat = (step as SingleObjectiveStep)?.Optimizer;
         module.train();
         double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, generator));
-        double[] forwardBackward = Time(warmup, repeats, device, () =>
-        {
-            flat?.ZeroGrad();
-            trainable.Loss(batch, generator).Loss.backward();
-        });
+        double[] forwardBackward = module is ITrainable trainable && flat is not null
+            ? Time(warmup, repeats, device, () =>
+            {
+                flat.ZeroGrad();
+                trainable.Loss(batch, generator).Loss.backward();
+            })
+            : [];
         double[] optimizerTimes = flat is null ? [] : Time(warmup, repeats, device, flat.Step);
         using var baseline = optim.Adam(module.parameters(), lr: 1e-3);
-        double[] baselineTimes = Time(warmup, repeats, device, () => baseline.step());
+        double[] baselineTimes = flat is null ? [] : Time(warmup, repeats, device, () => baseline.step());
         double[] sampleTimes = sample is null ? [] : Time(2, Math.Max(5, repeats / 3), device, () => sample(sampleCount));
         (step as IDisposable)?.Dispose();
         return new BenchmarkResult(name, device.type.ToString().ToLowerInvariant(), (int)batch.shape[0], module.parameters().Count(),

@@ -32,6 +32,18 @@ public sealed class Bernoulli
     /// <summary>Draws 0/1 values, [batch, ...event].</summary>
     public Tensor Sample(Generator? generator = null)
     {
-        return bernoulli(Probabilities, generator);
+        using var probabilities = Probabilities;
+        return Draw(probabilities, generator);
+    }
+
+    /// <summary>
+    /// 0/1 draws with P(1) = <paramref name="probabilities"/>, same shape and dtype, as u &lt; p with
+    /// u ~ U[0, 1): libtorch's seeded bernoulli kernel is about ten times slower on CPU.
+    /// </summary>
+    public static Tensor Draw(Tensor probabilities, Generator? generator = null)
+    {
+        using var uniform = rand(probabilities.shape, dtype: probabilities.dtype, device: probabilities.device, generator: generator);
+        using var below = uniform.lt(probabilities);
+        return below.to(probabilities.dtype);
     }
 }

@@ -19,6 +19,8 @@ public sealed record EvaluationReport
     public int? IwaeK { get; init; }
     public double? TrueNllNats { get; init; }
     public double? KlGapNats { get; init; }
+    public AisResult? Ais { get; init; }
+    public double? ExactLogZ { get; init; }
     public double Seconds { get; init; }
 
     /// <summary>The contract's JSON object (nulls kept, so every field is present).</summary>
@@ -41,6 +43,16 @@ public sealed record EvaluationReport
             json["true_nll_nats"] = Round(truth);
             json["kl_gap_nats"] = Round(KlGapNats);
         }
+        if (Ais is not null)
+        {
+            json["ais_log_z"] = Round(Ais.LogZ);
+            json["ais_log_z_std_err"] = Round(Ais.StandardError);
+            json["ais_log_z_lower"] = Round(Ais.LowerLogZ);
+            json["ais_log_z_upper"] = Round(Ais.UpperLogZ);
+            json["ais_runs"] = Ais.Runs;
+            json["ais_temperatures"] = Ais.Temperatures;
+        }
+        if (ExactLogZ is double exact) json["exact_log_z"] = Round(exact);
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
     }

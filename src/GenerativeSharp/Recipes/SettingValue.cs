@@ -19,6 +19,20 @@ public static class SettingValue
         throw new InvalidInputException($"--set {key}={value}: expected a positive number.");
     }
 
+    public static bool Boolean(string key, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" or "on" => true,
+        "false" or "no" or "0" or "off" => false,
+        _ => throw new InvalidInputException($"--set {key}={value}: expected true or false."),
+    };
+
+    public static double NonNegativeNumber(string key, string value)
+    {
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && parsed >= 0 && double.IsFinite(parsed))
+            return parsed;
+        throw new InvalidInputException($"--set {key}={value}: expected a number >= 0.");
+    }
+
     public static TEnum Choice<TEnum>(string key, string value) where TEnum : struct, Enum
     {
         if (Enum.TryParse(value, ignoreCase: true, out TEnum parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))

@@ -21,7 +21,7 @@ public sealed class GsnRecipe : ModelRecipe<GsnOptions>
     [
         new("hidden", "1000 (images), 128 (2-D)", "hidden width of the reconstruction MLP",
             (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
-        new("depth", "2 (images), 2 (2-D)", "hidden layers of the reconstruction MLP",
+        new("depth", "2", "hidden layers of the reconstruction MLP",
             (o, v) => o with { Depth = SettingValue.Integer("depth", v, 1) }),
         new("activation", "relu", "hidden nonlinearity: relu or tanh",
             (o, v) => o with { Activation = SettingValue.Choice<GsnActivation>("activation", v) }),
@@ -33,7 +33,7 @@ public sealed class GsnRecipe : ModelRecipe<GsnOptions>
             (o, v) => o with { Noise = SettingValue.Choice<GsnCorruption>("noise", v) }),
         new("noise_prob", "0.4", "salt-and-pepper probability of replacing a pixel by a random bit, in (0, 1]",
             (o, v) => o with { NoiseProbability = SettingValue.PositiveNumber("noise_prob", v) }),
-        new("noise_std", "0.5 (images), 0.3 (2-D)", "std of gaussian corruption",
+        new("noise_std", "0.5 (images), 0.2 (2-D)", "std of gaussian corruption",
             (o, v) => o with { NoiseStd = SettingValue.PositiveNumber("noise_std", v) }),
         new("walkback", "3", "walkback steps K of the training objective",
             (o, v) => o with { Walkback = SettingValue.Integer("walkback", v, 1) }),
@@ -54,7 +54,7 @@ public sealed class GsnRecipe : ModelRecipe<GsnOptions>
         ? new GsnOptions
         {
             EventShape = eventShape, Hidden = 128, Depth = 2, Output = GsnOutput.Gaussian,
-            Noise = GsnCorruption.Gaussian, NoiseStd = 0.3,
+            Noise = GsnCorruption.Gaussian, NoiseStd = 0.2,
         }
         : new GsnOptions { EventShape = eventShape };
 

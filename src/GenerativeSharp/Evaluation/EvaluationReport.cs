@@ -20,6 +20,8 @@ public sealed record EvaluationReport
     public double? TrueNllNats { get; init; }
     public double? KlGapNats { get; init; }
     public AisResult? Ais { get; init; }
+    public AisResult? AisOtherBase { get; init; }
+    public ParzenResult? Parzen { get; init; }
     public double? ExactLogZ { get; init; }
     public double Seconds { get; init; }
 
@@ -51,8 +53,19 @@ public sealed record EvaluationReport
             json["ais_log_z_upper"] = Round(Ais.UpperLogZ);
             json["ais_runs"] = Ais.Runs;
             json["ais_temperatures"] = Ais.Temperatures;
+            json["ais_base"] = Ais.BaseModel;
+            if (AisOtherBase is not null)
+                json["ais_log_z_other_base"] = Round(AisOtherBase.LogZ);
         }
         if (ExactLogZ is double exact) json["exact_log_z"] = Round(exact);
+        if (Parzen is not null)
+        {
+            json["parzen_log_likelihood_nats"] = Round(Parzen.MeanLogLikelihood);
+            json["parzen_std_err"] = Round(Parzen.StandardError);
+            json["parzen_sigma"] = Round(Parzen.Sigma);
+            json["parzen_samples"] = Parzen.Samples;
+            json["parzen_note"] = "Parzen-window estimate (Breuleux et al. 2011), a poor estimator kept only to compare with old tables";
+        }
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
     }

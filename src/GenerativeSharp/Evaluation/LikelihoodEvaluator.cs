@@ -86,6 +86,7 @@ public static class LikelihoodEvaluator
             TrueNllNats = trueNllNats,
             KlGapNats = trueNllNats is double h ? nll - h : null,
             Ais = partition?.Ais,
+            AisOtherBase = partition?.AisOtherBase,
             ExactLogZ = partition?.Exact == true ? partition.LogZ : null,
             Seconds = clock.Elapsed.TotalSeconds,
         };
@@ -93,4 +94,4 @@ public static class LikelihoodEvaluator
 }
 
 /// <summary>log Z of an energy model: enumerated exactly, or an AIS estimate (kept for the report).</summary>
-public sealed record PartitionFunction(double LogZ, bool Exact, AisResult? Ais);
+public sealed record PartitionFunction(double LogZ, bool Exact, AisResult? Ais, AisResult? AisOtherBase = null);

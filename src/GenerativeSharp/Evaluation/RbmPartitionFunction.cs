@@ -51,8 +51,8 @@ public static class RbmPartitionFunction
     /// with beta spaced as Salakhutdinov and Murray did (500 : 4000 : 10000 of 14,500 in [0, 0.5],
     /// [0.5, 0.9], [0.9, 1]) and one block-Gibbs transition per temperature. Binary visible units only.
     /// </summary>
-    /// <param name="data">binary training examples, [N, ...event], for the base rates</param>
-    public static AisResult Ais(Rbm rbm, Tensor data, int runs = 100, int temperatures = 14_500, long seed = 0, ProgressReporter? progress = null)
+    /// <param name="data">binary training examples, [N, ...event], for the base rates; null for the uniform base model (b_A = 0)</param>
+    public static AisResult Ais(Rbm rbm, Tensor? data, int runs = 100, int temperatures = 14_500, long seed = 0, ProgressReporter? progress = null)
     {
         if (rbm.Options.Visible != RbmVisible.Bernoulli)
             throw new InvalidInputException("AIS is implemented for binary visible units; this RBM has Gaussian ones.");
@@ -63,9 +63,13 @@ public static class RbmPartitionFunction
         Device device = rbm.Weight.device;
         // Sampling in float32; the log weight, a sum of thousands of small differences, in float64.
         Tensor w = rbm.Weight.detach(), b = rbm.VisibleBias.detach(), c = rbm.HiddenBias.detach();
-        Tensor mean = data.flatten(1).to(ScalarType.Float32).to(device).mean([0]);
-        Tensor p = (mean * data.shape[0] + 0.5) / (data.shape[0] + 1.0);                 // smoothed pixel means
-        Tensor baseBias = (p / (1 - p)).log();                                              // b_A
+        Tensor baseBias = zeros_like(b);                                                    // uniform base: b_A = 0
+        if (data is not null)
+        {
+            Tensor mean = data.flatten(1).to(ScalarType.Float32).to(device).mean([0]);
+            Tensor p = (mean * data.shape[0] + 0.5) / (data.shape[0] + 1.0);             // smoothed pixel means
+            baseBias = (p / (1 - p)).log();                                                 // b_A, the data's base rates
+        }
         double baseLogZ = nn.functional.softplus(baseBias.to(ScalarType.Float64)).sum().item<double>() + rbm.Hidden * Math.Log(2);
         Tensor biasShift = (b - baseBias).to(ScalarType.Float64);                           // b - b_A
         double[] betas = Schedule(temperatures);
@@ -91,7 +95,7 @@ public static class RbmPartitionFunction
             if (k % 200 == 0) progress?.Report("AIS", k, betas.Length - 1, $"{runs} runs");
         }
         progress?.Finish();
-        return Summarise(logWeights, baseLogZ, runs, temperatures);
+        return Summarise(logWeights, baseLogZ, runs, temperatures) with { BaseModel = data is null ? "uniform" : "data base rates" };
     }
 
     /// <summary>The beta schedule: Salakhutdinov and Murray's proportions scaled to <paramref name="count"/> values from 0 to 1.</summary>

@@ -66,11 +66,13 @@ internal static class BenchCommand
     private static void PrintTable(TextWriter output, IEnumerable<BenchmarkResult> results, torch.Device device, int repeats)
     {
         output.WriteLine($"{TorchRuntime.Describe(device)}; medians of {repeats} timed repetitions after warm-up, ms (p10-p90)");
-        output.WriteLine($"{"workload",-12}{"batch",6}{"tensors",8}{"step",18}{"fwd+bwd",10}{"optimizer",18}{"torch Adam",18}{"sample/item",12}");
+        output.WriteLine($"{"workload",-12}{"batch",6}{"tensors",8}  {"step",-24}{"fwd+bwd",-10}{"optimizer",-22}{"torch Adam",-22}{"sample/item",12}");
         foreach (BenchmarkResult r in results)
-            output.WriteLine($"{r.Recipe,-12}{r.BatchSize,6}{r.ParameterTensors,8}{Spread(r.Step),18}{r.ForwardBackward.Median,10:0.000}" +
-                $"{Spread(r.OptimizerStep),18}{Spread(r.BaselineOptimizerStep),18}{(r.SampleMsPerItem is double s ? s.ToString("0.0000") : "-"),12}");
+            output.WriteLine($"{r.Recipe,-12}{r.BatchSize,6}{r.ParameterTensors,8}  {Spread(r.Step),-24}{Number(r.ForwardBackward.Median),-10}" +
+                $"{Spread(r.OptimizerStep),-22}{Spread(r.BaselineOptimizerStep),-22}{(r.SampleMsPerItem is double s ? s.ToString("0.0000") : "-"),12}");
     }
 
-    private static string Spread(Summary s) => $"{s.Median:0.000} ({s.P10:0.00}-{s.P90:0.00})";
+    private static string Spread(Summary s) => double.IsFinite(s.Median) ? $"{s.Median:0.000} ({s.P10:0.00}-{s.P90:0.00})" : "-";
+
+    private static string Number(double value) => double.IsFinite(value) ? value.ToString("0.000") : "-";
 }

@@ -70,6 +70,20 @@ public sealed class RbmTests
     }
 
     [Fact]
+    public void Gaussian_visible_units_normalise_by_quadrature()
+    {
+        // V = 1: Z = integral of exp(-F(v)) dv, computed on a fine grid
+        using Rbm rbm = Random([1], 3, 0.7, 9, RbmVisible.Gaussian);
+        rbm.to(ScalarType.Float64);
+        using Tensor grid = linspace(-15, 15, 60001, dtype: ScalarType.Float64).unsqueeze(1);
+        double step = 30.0 / 60000;
+        double quadrature = ((-rbm.FreeEnergy(grid)).logsumexp(0) + Math.Log(step)).item<double>();
+        Assert.Equal(quadrature, RbmPartitionFunction.Exact(rbm), 6);
+        using var generator = new Generator(3);
+        Assert.Equal(new long[] { 5, 1 }, rbm.SampleVisible(zeros(5, 3, dtype: ScalarType.Float64), generator).shape);
+    }
+
+    [Fact]
     public void Gibbs_conditionals_match_the_joint_distribution()
     {
         using Rbm rbm = Random([3], 2, 1.0, 4);

@@ -1,0 +1,37 @@
+using GenerativeSharp.Data;
+using GenerativeSharp.Models;
+using GenerativeSharp.Models.Autoregressive;
+using GenerativeSharp.Training;
+using TorchSharp;
+
+namespace GenerativeSharp.Recipes;
+
+/// <summary>
+/// The NADE recipe: 500 sigmoid hidden units shared by all conditionals, Adam 1e-3, batch 100,
+/// dynamic binarization. Binary images only.
+/// </summary>
+public sealed class NadeRecipe : ModelRecipe<NadeOptions>
+{
+    public override ModelInfo Info { get; } = new(
+        "nade", TaxonomyCell.FullyVisibleBeliefNet, "NADE", LikelihoodKind.Exact,
+        "Neural autoregressive distribution estimator (Larochelle & Murray 2011)");
+
+    protected override IReadOnlyList<Setting> Setters { get; } =
+    [
+        new("hidden", "500", "hidden units", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
+    ];
+
+    public override TrainingDefaults Defaults(DataKind kind) =>
+        new(Epochs: 20, BatchSize: 100, LearningRate: 1e-3, Binarize: BinarizationMode.Dynamic);
+
+    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
+        new SingleObjectiveStep(model, learningRate);
+
+    protected override NadeOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
+        ? throw new InvalidInputException("NADE/MADE model binary images; use --data with images")
+        : new NadeOptions { EventShape = eventShape };
+
+    protected override void Validate(NadeOptions options) => options.Validate();
+
+    protected override torch.nn.Module Create(NadeOptions options) => new Nade(options);
+}

@@ -61,6 +61,7 @@ internal static class TrainRun
         }
         using (model)
         using (generator)
+        using (step as IDisposable)
         {
             context.Error.WriteLine($"training {recipe.Info.Name} on {data.Description} ({data.Train.Count} examples, " +
                 $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");

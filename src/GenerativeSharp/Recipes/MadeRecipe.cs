@@ -25,15 +25,16 @@ public sealed class MadeRecipe : ModelRecipe<MadeOptions>
         new("mask_seed", "0", "seed of the orderings and connectivity", (o, v) => o with { MaskSeed = SettingValue.Integer("mask_seed", v, 0) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) =>
-        new(Epochs: 20, BatchSize: 100, LearningRate: 1e-3, Binarize: BinarizationMode.Dynamic);
+    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
 
     public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
         new SingleObjectiveStep(model, learningRate);
 
-    protected override MadeOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? throw new InvalidInputException("NADE/MADE model binary images; use --data with images")
-        : new MadeOptions { EventShape = eventShape };
+    protected override MadeOptions DefaultOptions(long[] eventShape, DataKind kind)
+    {
+        BinaryImageRecipes.RequireImages(Info.Name, kind);
+        return new MadeOptions { EventShape = eventShape };
+    }
 
     protected override void Validate(MadeOptions options) => options.Validate();
 

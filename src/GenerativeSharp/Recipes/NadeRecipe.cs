@@ -21,15 +21,16 @@ public sealed class NadeRecipe : ModelRecipe<NadeOptions>
         new("hidden", "500", "hidden units", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) =>
-        new(Epochs: 20, BatchSize: 100, LearningRate: 1e-3, Binarize: BinarizationMode.Dynamic);
+    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
 
     public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
         new SingleObjectiveStep(model, learningRate);
 
-    protected override NadeOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? throw new InvalidInputException("NADE/MADE model binary images; use --data with images")
-        : new NadeOptions { EventShape = eventShape };
+    protected override NadeOptions DefaultOptions(long[] eventShape, DataKind kind)
+    {
+        BinaryImageRecipes.RequireImages(Info.Name, kind);
+        return new NadeOptions { EventShape = eventShape };
+    }
 
     protected override void Validate(NadeOptions options) => options.Validate();
 

@@ -55,7 +55,7 @@ internal static class TrainRun
             long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
             long total = request.Steps ?? (request.Epochs ?? defaults.Epochs) * stepsPerEpoch;
             double learningRate = request.LearningRate ?? defaults.LearningRate;
-            BinarizationMode mode = binarize ?? (data.Kind == DataKind.Images ? defaults.Binarize : BinarizationMode.None);
+            BinarizationMode mode = binarize ?? (data.Kind == DataKind.Images ? recipe.DefaultBinarization(options, data.Kind) : BinarizationMode.None);
             state = new TrainingState(request.Data, mode, request.Seed, batchSize, learningRate, stepsPerEpoch, total, Step: 0);
             step = recipe.CreateStep(model.Module, learningRate);
         }

@@ -1,9 +1,10 @@
 using GenerativeSharp.Data;
+using GenerativeSharp.Models.Autoregressive.Pixels;
 using GenerativeSharp.Training;
 
 namespace GenerativeSharp.Recipes;
 
-/// <summary>What the fully visible belief-net recipes (NADE, MADE) share: binary images only, one set of trainer defaults.</summary>
+/// <summary>What the fully visible belief-net recipes (NADE, MADE, PixelCNNs) share: images only, one set of trainer defaults.</summary>
 internal static class BinaryImageRecipes
 {
     /// <summary>Adam 1e-3, batch 100, 20 epochs, fresh binarization every step.</summary>
@@ -15,4 +16,8 @@ internal static class BinaryImageRecipes
         if (kind == DataKind.Points)
             throw new InvalidInputException($"{model} models binary images; give --data an image dataset (e.g. mnist-10k), not 2-D points.");
     }
+
+    /// <summary>Binary pixels are binarized afresh every step; 8-bit pixel models see the data as it is.</summary>
+    public static BinarizationMode BinarizationFor(PixelLikelihoodKind likelihood) =>
+        likelihood == PixelLikelihoodKind.Bernoulli ? BinarizationMode.Dynamic : BinarizationMode.None;
 }

@@ -20,6 +20,12 @@ public interface IModelRecipe
     /// <summary>Epochs, batch size and learning rate used when the command line gives none.</summary>
     TrainingDefaults Defaults(DataKind kind);
 
+    /// <summary>
+    /// The binarization a run of these options gets when --binarize is not given, for image data:
+    /// the recipe default unless the options change what the model needs (8-bit pixel likelihoods).
+    /// </summary>
+    BinarizationMode DefaultBinarization(string optionsJson, DataKind kind) => Defaults(kind).Binarize;
+
     /// <summary>Options JSON for data of this shape and kind after the <c>--set</c> overrides; validated.</summary>
     string ConfigureOptions(long[] eventShape, DataKind kind, IReadOnlyDictionary<string, string> settings);
 

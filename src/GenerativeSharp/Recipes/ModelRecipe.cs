@@ -28,6 +28,9 @@ public abstract class ModelRecipe<TOptions> : IModelRecipe where TOptions : clas
 
     public abstract TrainingDefaults Defaults(DataKind kind);
 
+    /// <inheritdoc />
+    public virtual BinarizationMode DefaultBinarization(string optionsJson, DataKind kind) => Defaults(kind).Binarize;
+
     public string ConfigureOptions(long[] eventShape, DataKind kind, IReadOnlyDictionary<string, string> settings)
     {
         TOptions options = DefaultOptions(eventShape, kind);

@@ -1,0 +1,47 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Models.Autoregressive;
+
+/// <summary>
+/// Gated PixelCNN: two stacks of gated convolutions. The vertical stack sees every pixel in the
+/// rows above (and, inside the stack, its own row); shifted down one row it feeds the horizontal
+/// stack, which sees the pixels to the left in the current row. Together they cover everything
+/// before a pixel in raster order without PixelCNN's blind spot. Each gate is
+/// tanh(W_f * x + V_f y) . sigmoid(W_g * x + V_g y), where the class term y is present only in a
+/// conditional model; the horizontal stack is residual after its first layer.
+/// Reference: van den Oord, Kalchbrenner, Vinyals, Espeholt, Graves and Kavukcuoglu, "Conditional
+/// Image Generation with PixelCNN Decoders", NeurIPS 2016.
+/// </summary>
+public sealed class GatedPixelCnn : PixelAutoregressiveModel
+{
+    private readonly ModuleList<GatedPixelCnnLayer> layers;
+    private readonly Conv2d hidden;
+    private readonly Conv2d output;
+
+    public GatedPixelCnn(GatedPixelCnnOptions options)
+        : base(nameof(GatedPixelCnn), options.EventShape, options.Likelihood, options.Mixtures, options.Classes)
+    {
+        options.Validate();
+        Options = options;
+        layers = new ModuleList<GatedPixelCnnLayer>();
+        for (int l = 0; l < options.Layers; l++)
+            layers.Add(new GatedPixelCnnLayer(l == 0 ? 1 : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes));
+        hidden = nn.Conv2d(options.Channels, 2L * options.Channels, 1);
+        output = nn.Conv2d(2L * options.Channels, Likelihood.ParametersPerPixel, 1);
+        RegisterComponents();
+    }
+
+    public GatedPixelCnnOptions Options { get; }
+
+    public override Tensor PixelParameters(Tensor x, Tensor? labels = null)
+    {
+        CheckBatch(x, fullHeight: false);
+        using var scope = NewDisposeScope();
+        Tensor vertical = x * 2 - 1, horizontal = vertical;                    // [B, 1, rows, W]
+        foreach (var layer in layers) (vertical, horizontal) = layer.forward(vertical, horizontal, labels);
+        Tensor h = hidden.forward(nn.functional.relu(horizontal));            // [B, 2p, rows, W]
+        return output.forward(nn.functional.relu(h)).MoveToOuterDisposeScope();   // [B, P, rows, W]
+    }
+}

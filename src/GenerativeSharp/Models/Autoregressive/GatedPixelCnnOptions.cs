@@ -1,0 +1,35 @@
+using GenerativeSharp.Models.Autoregressive.Pixels;
+
+namespace GenerativeSharp.Models.Autoregressive;
+
+/// <summary>Options of a <see cref="GatedPixelCnn"/>.</summary>
+public sealed record GatedPixelCnnOptions
+{
+    /// <summary>Shape of one grayscale image [1, H, W].</summary>
+    public long[] EventShape { get; init; } = [1, 28, 28];
+
+    /// <summary>Feature maps of each stack (the gates use twice as many before gating).</summary>
+    public int Channels { get; init; } = 64;
+
+    /// <summary>Gated layers: the first with a 7x7 receptive field, then 3x3 ones.</summary>
+    public int Layers { get; init; } = 12;
+
+    /// <summary>Classes to condition on (a learned bias per class in every gate); 0 = unconditional.</summary>
+    public int Classes { get; init; }
+
+    /// <summary>The pixel distribution: binary (Bernoulli) or 8-bit (256-way softmax, logistic mixture).</summary>
+    public PixelLikelihoodKind Likelihood { get; init; } = PixelLikelihoodKind.Bernoulli;
+
+    /// <summary>Logistics in the mixture (only for <see cref="PixelLikelihoodKind.LogisticMixture"/>).</summary>
+    public int Mixtures { get; init; } = 5;
+
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        PixelModelOptions.ValidateShape("Gated PixelCNN", EventShape);
+        if (Channels < 1) throw new InvalidInputException($"channels must be at least 1, got {Channels}.");
+        if (Layers < 1) throw new InvalidInputException($"layers must be at least 1, got {Layers}.");
+        if (Classes < 0) throw new InvalidInputException($"classes must be 0 (unconditional) or more, got {Classes}.");
+        PixelModelOptions.ValidateMixtures(Likelihood, Mixtures);
+    }
+}

@@ -17,7 +17,7 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// Reference: Germain, Gregor, Murray and Larochelle, "MADE: Masked Autoencoder for Distribution
 /// Estimation", ICML 2015 (arXiv:1502.03509).
 /// </summary>
-public sealed class Made : nn.Module, IDensityModel, ITrainable
+public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionModel
 {
     private readonly ModuleList<MaskedLinear> layers;
     private readonly Tensor step;                 // [] int64: Loss calls so far; picks the training mask
@@ -118,6 +118,29 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable
             using var inner = NewDisposeScope();
             Tensor p = Logits(x, 0).view(count, dimensions).select(1, d).sigmoid();  // [N]
             flat.select(1, d).copy_(Bernoulli.Draw(p, generator));
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Fills the missing pixels in the ordering of mask 0, one forward pass each, keeping the known ones.</summary>
+    public Tensor Complete(Tensor images, Tensor known, Generator? generator = null)
+    {
+        CheckBatch(images);
+        if (!known.shape.SequenceEqual(images.shape))
+            throw new ArgumentException("the known-pixel mask must have the images' shape.", nameof(known));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long count = images.shape[0];
+        Tensor x = images.to(layers[0].Weight.dtype).to(Device).clone();          // [N, ...event]
+        Tensor flat = x.view(count, dimensions);                                    // [N, D], shares x's storage
+        Tensor missing = known.to(Device).reshape(count, dimensions).eq(0);         // [N, D]
+        bool[] anyMissing = missing.any(0).data<bool>().ToArray();
+        foreach (int d in orderings[0])
+        {
+            if (!anyMissing[d]) continue;
+            using var inner = NewDisposeScope();
+            Tensor p = Logits(x, 0).view(count, dimensions).select(1, d).sigmoid();  // [N]
+            flat.select(1, d).copy_(where(missing.select(1, d), Bernoulli.Draw(p, generator), flat.select(1, d)));
         }
         return x.MoveToOuterDisposeScope();
     }

@@ -14,7 +14,7 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// Reference: Larochelle and Murray, "The Neural Autoregressive Distribution Estimator",
 /// AISTATS 2011.
 /// </summary>
-public sealed class Nade : nn.Module, IDensityModel, ITrainable
+public sealed class Nade : nn.Module, IDensityModel, ITrainable, ICompletionModel
 {
     private const long ChunkElements = 16_000_000;     // bound on B*D*H per chunk of the density pass
 
@@ -95,6 +95,32 @@ public sealed class Nade : nn.Module, IDensityModel, ITrainable
         }
         long[] shape = [count, .. EventShape];
         return x.view(shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Fills the missing pixels in raster order as <see cref="Sample"/> draws them, keeping the known ones.</summary>
+    public Tensor Complete(Tensor images, Tensor known, Generator? generator = null)
+    {
+        CheckBatch(images);
+        if (!known.shape.SequenceEqual(images.shape))
+            throw new ArgumentException("the known-pixel mask must have the images' shape.", nameof(known));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long count = images.shape[0];
+        Tensor x = images.to(weight.dtype).to(Device).flatten(1).clone();          // [N, D]
+        Tensor missing = known.to(Device).flatten(1).eq(0);                        // [N, D]
+        bool[] anyMissing = missing.any(0).data<bool>().ToArray();
+        Tensor a = hiddenBias.unsqueeze(0).expand(count, -1).clone();              // [N, H]
+        for (long d = 0; d < dimensions; d++)
+        {
+            using var inner = NewDisposeScope();
+            if (anyMissing[d])
+            {
+                Tensor p = (a.sigmoid().matmul(outputWeight[d]) + visibleBias[d]).sigmoid();   // [N]
+                x.select(1, d).copy_(where(missing.select(1, d), Bernoulli.Draw(p, generator), x.select(1, d)));
+            }
+            a.add_(x.select(1, d).unsqueeze(1) * weight.select(1, d).unsqueeze(0));
+        }
+        return x.view(images.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>Logits for a flat batch x [B, D] -> [B, D].</summary>

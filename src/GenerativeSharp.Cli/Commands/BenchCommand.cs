@@ -58,6 +58,7 @@ internal static class BenchCommand
                 ["baseline_optimizer_step_ms_p10"] = Ms(r.BaselineOptimizerStep.P10),
                 ["baseline_optimizer_step_ms_p90"] = Ms(r.BaselineOptimizerStep.P90),
                 ["sample_ms_per_item"] = r.SampleMsPerItem is double s ? Math.Round(s, 5) : null,
+                ["sample_batch"] = r.SampleBatch,
                 ["repeats"] = r.Repeats,
             });
         return array;
@@ -66,9 +67,9 @@ internal static class BenchCommand
     private static void PrintTable(TextWriter output, IEnumerable<BenchmarkResult> results, torch.Device device, int repeats)
     {
         output.WriteLine($"{TorchRuntime.Describe(device)}; medians of {repeats} timed repetitions after warm-up, ms (p10-p90)");
-        output.WriteLine($"{"workload",-12}{"batch",6}{"tensors",8}  {"step",-24}{"fwd+bwd",-10}{"optimizer",-22}{"torch Adam",-22}{"sample/item",12}");
+        output.WriteLine($"{"workload",-16}{"batch",6}{"tensors",8}  {"step",-24}{"fwd+bwd",-10}{"optimizer",-22}{"torch Adam",-22}{"sample/item",12}");
         foreach (BenchmarkResult r in results)
-            output.WriteLine($"{r.Recipe,-12}{r.BatchSize,6}{r.ParameterTensors,8}  {Spread(r.Step),-24}{Number(r.ForwardBackward.Median),-10}" +
+            output.WriteLine($"{r.Recipe,-16}{r.BatchSize,6}{r.ParameterTensors,8}  {Spread(r.Step),-24}{Number(r.ForwardBackward.Median),-10}" +
                 $"{Spread(r.OptimizerStep),-22}{Spread(r.BaselineOptimizerStep),-22}{(r.SampleMsPerItem is double s ? s.ToString("0.0000") : "-"),12}");
     }
 

@@ -60,6 +60,9 @@ public static class RecipeBenchmark
         using var generator = new Generator(2, device);
         var flat = (step as SingleObjectiveStep)?.Optimizer;
         module.train();
+        // Slow workloads (a PixelCNN step on a CPU takes seconds) get fewer repeats: the first call sets the budget.
+        repeats = Affordable(repeats, device, () => step.Step(batch, generator));
+        warmup = Math.Min(warmup, repeats);
         double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, generator));
         double[] forwardBackward = module is ITrainable trainable && flat is not null
             ? Time(warmup, repeats, device, () =>
@@ -68,14 +71,29 @@ public static class RecipeBenchmark
                 trainable.Loss(batch, generator).Loss.backward();
             })
             : [];
-        double[] optimizerTimes = flat is null ? [] : Time(warmup, repeats, device, flat.Step);
+        double[] optimizerTimes = flat is null ? [] : Time(5, 30, device, flat.Step);
         using var baseline = optim.Adam(module.parameters(), lr: 1e-3);
-        double[] baselineTimes = flat is null ? [] : Time(warmup, repeats, device, () => baseline.step());
-        double[] sampleTimes = sample is null ? [] : Time(2, Math.Max(5, repeats / 3), device, () => sample(sampleCount));
+        double[] baselineTimes = flat is null ? [] : Time(5, 30, device, () => baseline.step());
+        double[] sampleTimes = [];
+        if (sample is not null)
+        {
+            // Autoregressive models draw pixel by pixel: when one image takes over a second, time a batch of one.
+            double single = Time(0, 1, device, () => sample(1))[0];
+            if (single > 1000) sampleCount = 1;
+            int sampleRepeats = Affordable(Math.Max(5, repeats / 3), device, () => sample(sampleCount));
+            sampleTimes = Time(1, sampleRepeats, device, () => sample(sampleCount));
+        }
         (step as IDisposable)?.Dispose();
         return new BenchmarkResult(name, device.type.ToString().ToLowerInvariant(), (int)batch.shape[0], module.parameters().Count(),
             Summary.Of(stepTimes), Summary.Of(forwardBackward), Summary.Of(optimizerTimes), Summary.Of(baselineTimes),
-            sample is null ? null : Summary.Of(sampleTimes).Median / sampleCount, repeats);
+            sample is null ? null : Summary.Of(sampleTimes).Median / sampleCount, repeats, sample is null ? null : sampleCount);
+    }
+
+    /// <summary>At most <paramref name="repeats"/>, fewer when one call is slow: about 20 s of timing per measurement, at least 3 repeats.</summary>
+    private static int Affordable(int repeats, Device device, Action action)
+    {
+        double first = Time(0, 1, device, action)[0];
+        return Math.Min(repeats, Math.Max(3, (int)Math.Min(20_000 / Math.Max(first, 1e-3), int.MaxValue)));
     }
 
     private static double[] Time(int warmup, int repeats, Device device, Action action)
@@ -119,4 +137,4 @@ public sealed record Summary(double Median, double P10, double P90)
 /// <summary>One workload's timings in milliseconds.</summary>
 public sealed record BenchmarkResult(
     string Recipe, string Device, int BatchSize, int ParameterTensors, Summary Step, Summary ForwardBackward,
-    Summary OptimizerStep, Summary BaselineOptimizerStep, double? SampleMsPerItem, int Repeats);
+    Summary OptimizerStep, Summary BaselineOptimizerStep, double? SampleMsPerItem, int Repeats, int? SampleBatch = null);

@@ -37,7 +37,7 @@ public static class ParzenWindow
         CheckData(samples, validation, nameof(validation));
         CheckData(samples, test, nameof(test));
         using var scope = NewDisposeScope();
-        double[] validationMeans = LogDensities(samples, validation, sigmas, chunkElements).mean([1]).data<double>().ToArray();
+        double[] validationMeans = LogDensities(samples, validation, sigmas, chunkElements).mean([1]).cpu().data<double>().ToArray();
         int best = Array.IndexOf(validationMeans, validationMeans.Max());
         Tensor logLikelihoods = LogDensities(samples, test, [sigmas[best]], chunkElements)[0];   // [T]
         double mean = logLikelihoods.mean().item<double>();

@@ -23,6 +23,8 @@ public sealed class Trainer(TrainerOptions options)
     /// <summary>The evaluation generator's seed: every epoch and every model sees the same noise.</summary>
     public const long EvaluationSeed = 0;
 
+    private double lastSampleSeconds;
+
     public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
         Generator generator, Device device, CancellationToken cancel)
     {
@@ -40,6 +42,7 @@ public sealed class Trainer(TrainerOptions options)
         var sums = new Dictionary<string, double>();
         int summed = 0;
         EvaluationReport? lastEvaluation = null;
+        var epochClock = System.Diagnostics.Stopwatch.StartNew();
         model.Module.train();
         try
         {
@@ -88,7 +91,8 @@ public sealed class Trainer(TrainerOptions options)
                     metrics.Write(state.Step, epoch, averages);
                     continue;
                 }
-                lastEvaluation = EndOfEpoch(model, data, state, evalSet, device);
+                lastEvaluation = EndOfEpoch(model, data, state, evalSet, device, epochClock.Elapsed.TotalSeconds);
+                epochClock.Restart();
                 var labels = new Dictionary<string, string>();
                 if (lastEvaluation != null)
                 {
@@ -108,14 +112,24 @@ public sealed class Trainer(TrainerOptions options)
         return new TrainingResult(TrainingOutcome.Completed, state, lastEvaluation);
     }
 
-    private EvaluationReport? EndOfEpoch(ModelInstance model, DataSplits data, TrainingState state, Tensor evalSet, Device device)
+    /// <summary>
+    /// Evaluates, then draws the sample grid (from its own seed, so training never depends on it).
+    /// A model whose grid costs more than a quarter of an epoch (a PixelCNN drawing pixel by pixel
+    /// on a CPU) draws it only after the last epoch.
+    /// </summary>
+    private EvaluationReport? EndOfEpoch(ModelInstance model, DataSplits data, TrainingState state, Tensor evalSet, Device device, double epochSeconds)
     {
         EvaluationReport? report = null;
         if (evalSet.shape[0] > 0 && model.Model is ILowerBoundModel or IDensityModel)
             report = LikelihoodEvaluator.Evaluate(model.Model, evalSet, model.Recipe.Info.Name, data.Spec, "test",
                 samples: 1, seed: EvaluationSeed, device, data.Toy?.EntropyNats);
-        SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model, data.Kind,
-            options.SampleCount * (data.Kind == DataKind.Points ? 32 : 1), options.SampleSeed, data.Train);
+        if (state.Finished || !(lastSampleSeconds > 0.25 * epochSeconds))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model, data.Kind,
+                options.SampleCount * (data.Kind == DataKind.Points ? 32 : 1), options.SampleSeed, data.Train);
+            lastSampleSeconds = clock.Elapsed.TotalSeconds;
+        }
         model.Module.train();
         return report;
     }

@@ -134,7 +134,7 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionMode
         Tensor x = images.to(layers[0].Weight.dtype).to(Device).clone();          // [N, ...event]
         Tensor flat = x.view(count, dimensions);                                    // [N, D], shares x's storage
         Tensor missing = known.to(Device).reshape(count, dimensions).eq(0);         // [N, D]
-        bool[] anyMissing = missing.any(0).data<bool>().ToArray();
+        bool[] anyMissing = missing.any(0).cpu().data<bool>().ToArray();
         foreach (int d in orderings[0])
         {
             if (!anyMissing[d]) continue;

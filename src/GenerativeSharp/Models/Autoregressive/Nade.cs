@@ -108,7 +108,7 @@ public sealed class Nade : nn.Module, IDensityModel, ITrainable, ICompletionMode
         long count = images.shape[0];
         Tensor x = images.to(weight.dtype).to(Device).flatten(1).clone();          // [N, D]
         Tensor missing = known.to(Device).flatten(1).eq(0);                        // [N, D]
-        bool[] anyMissing = missing.any(0).data<bool>().ToArray();
+        bool[] anyMissing = missing.any(0).cpu().data<bool>().ToArray();
         Tensor a = hiddenBias.unsqueeze(0).expand(count, -1).clone();              // [N, H]
         for (long d = 0; d < dimensions; d++)
         {

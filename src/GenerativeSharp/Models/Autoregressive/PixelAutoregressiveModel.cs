@@ -104,7 +104,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, ITrai
     {
         (this as nn.Module).eval();
         long height = EventShape[1], width = EventShape[2];
-        bool[]? anyMissing = missing?.any(0).flatten().data<bool>().ToArray();    // [H*W]: is pixel ij missing in any image
+        bool[]? anyMissing = missing?.any(0).flatten().cpu().data<bool>().ToArray();    // [H*W]: is pixel ij missing in any image
         for (long i = 0; i < height; i++)
         {
             for (long j = 0; j < width; j++)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GenerativeSharp.Data;
+using GenerativeSharp.Models;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -16,9 +17,10 @@ internal static class SampleCommand
         var output = new Option<string?>("--out") { Description = "PNG file (default DIR/samples-seed-S.png)" };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
+        var label = new Option<int?>("--label") { Description = "for a class-conditional model: draw every sample from this class" };
         var command = new Command("sample", "Draw samples from a trained model into a PNG grid or scatter plot.")
         {
-            directory, count, output, seed, device,
+            directory, count, output, seed, device, label,
         };
         command.SetAction(parsed =>
         {
@@ -32,7 +34,18 @@ internal static class SampleCommand
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
             DataKind kind = model.Model.EventShape.Length == 1 ? DataKind.Points : DataKind.Images;
-            SamplePictures.Write(path, model.Model, kind, n, s);
+            if (parsed.GetValue(label) is int l)
+            {
+                if (model.Module is not IClassConditional { Classes: > 0 } conditional)
+                    throw new InvalidInputException($"--label: this {model.Recipe.Info.Name} is not class-conditional (train it with --set classes=N).");
+                if (l < 0 || l >= conditional.Classes)
+                    throw new InvalidInputException($"--label {l}: expected a class in [0, {conditional.Classes - 1}].");
+                SamplePictures.WriteConditional(path, conditional, kind, n, l, s);
+            }
+            else
+            {
+                SamplePictures.Write(path, model.Model, kind, n, s);
+            }
             context.Out.WriteLine($"wrote {n} samples of {model.Recipe.Info.Name} to {path}");
             return ExitCodes.Success;
         });

@@ -27,6 +27,20 @@ public static class SamplePictures
         WriteScatter(path, samples, reference, title);
     }
 
+    /// <summary>Samples <paramref name="count"/> examples of class <paramref name="label"/> from a class-conditional model and writes the picture.</summary>
+    public static void WriteConditional(string path, IClassConditional model, DataKind kind, int count, int label, long seed)
+    {
+        using var scope = NewDisposeScope();
+        (model as nn.Module)?.eval();
+        Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
+        using var generator = new Generator((ulong)seed, device);
+        Tensor samples = model.Sample(full(count, label, ScalarType.Int64, device: device), generator).cpu();
+        if (kind == DataKind.Images)
+            ImageGrid.Write(path, samples, (int)Math.Ceiling(Math.Sqrt(count)), padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
+        else
+            WriteScatter(path, samples, null, $"model samples, class {label}");
+    }
+
     /// <summary>Data (left, when given) and samples (right) on the same axes.</summary>
     public static void WriteScatter(string path, Tensor samples, TensorDataset? reference, string title)
     {

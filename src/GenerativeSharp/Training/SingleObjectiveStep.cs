@@ -35,10 +35,18 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
     /// <summary>The optimizer, for benchmarks that time its step alone.</summary>
     public IFlatOptimizer Optimizer => optimizer;
 
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => Step(batch, null, generator);
+
+    /// <summary>One update; a class-conditional model gets the batch's labels, and refuses to train without them.</summary>
+    public IReadOnlyDictionary<string, double> Step(Tensor batch, Tensor? labels, Generator generator)
     {
         optimizer.ZeroGrad();
-        StepResult result = model.Loss(batch, generator);
+        StepResult result;
+        if (model is IClassConditional { Classes: > 0 } conditional)
+            result = conditional.Loss(batch, labels ?? throw new InvalidInputException(
+                $"the model is conditioned on {conditional.Classes} classes, but the data has no labels."), generator);
+        else
+            result = model.Loss(batch, generator);
         double loss = result.Loss.item<float>();
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss}; lower the learning rate (--lr) or check the data.");

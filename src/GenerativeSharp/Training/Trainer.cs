@@ -66,13 +66,15 @@ public sealed class Trainer(TrainerOptions options)
                 using (NewDisposeScope())
                 {
                     long start = state.Step % state.StepsPerEpoch * state.BatchSize;
-                    Tensor batch = source.index_select(0, order!.narrow(0, start, Math.Min(state.BatchSize, count - start)));
+                    Tensor indices = order!.narrow(0, start, Math.Min(state.BatchSize, count - start));
+                    Tensor batch = source.index_select(0, indices);
+                    Tensor? batchLabels = data.Train.Labels?.index_select(0, indices).to(device);
                     if (state.Binarize == BinarizationMode.Dynamic)
                     {
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
                         batch = Binarization.Sample(batch, binarizeGenerator);
                     }
-                    values = step.Step(batch.to(device), generator);
+                    values = step.Step(batch.to(device), batchLabels, generator);
                 }
                 state = state with { Step = state.Step + 1 };
                 foreach (var (name, value) in values)

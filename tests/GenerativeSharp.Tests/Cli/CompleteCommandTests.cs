@@ -74,4 +74,28 @@ public sealed class CompleteCommandTests
         Assert.Equal(2, badHole.Code);
         Assert.Contains("expected lower-half", badHole.Error);
     }
+
+    [Fact]
+    public void A_class_conditional_gated_pixelcnn_trains_on_labels_evaluates_its_marginal_and_samples_a_class()
+    {
+        using var directory = new TempDirectory();
+        string run = TrainTiny(directory, "gated-pixelcnn", "--set", "channels=4", "--set", "layers=2", "--set", "classes=4");
+        CliOutcome eval = CliHost.Run("eval", run, "--json", "--progress", "none");
+        Assert.True(eval.Code == 0, eval.Error);
+        using var report = System.Text.Json.JsonDocument.Parse(eval.LastLine);
+        Assert.Equal("exact", report.RootElement.GetProperty("nll_kind").GetString());
+        Assert.True(double.IsFinite(report.RootElement.GetProperty("nll_nats").GetDouble()));
+        string picture = directory.File("class2.png");
+        CliOutcome sample = CliHost.Run("sample", run, "--label", "2", "--count", "4", "--out", picture);
+        Assert.True(sample.Code == 0, sample.Error);
+        Assert.True(File.Exists(picture));
+        Assert.Equal(2, CliHost.Run("sample", run, "--label", "4").Code);
+        CliOutcome completion = CliHost.Run("complete", run, "--test", "2", "--count", "1");   // test labels condition the completion
+        Assert.True(completion.Code == 0, completion.Error);
+
+        string unconditional = TrainTiny(directory, "made", "--set", "hidden=8");
+        CliOutcome refused = CliHost.Run("sample", unconditional, "--label", "1");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("not class-conditional", refused.Error);
+    }
 }

@@ -12,7 +12,7 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// image is one pass per pixel. Because row i never sees rows below it, those passes run on the
 /// rows up to the current one only, which halves their cost on average.
 /// </summary>
-public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, ITrainable, ICompletionModel
+public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClassConditional, ICompletionModel
 {
     protected PixelAutoregressiveModel(string name, long[] eventShape, PixelLikelihoodKind likelihood, int mixtures, int classes)
         : base(name)
@@ -40,8 +40,18 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, ITrai
     /// </summary>
     public abstract Tensor PixelParameters(Tensor x, Tensor? labels = null);
 
-    /// <summary>Exact log p(x), [B].</summary>
-    public Tensor LogProb(Tensor x) => LogProb(x, null);
+    /// <summary>
+    /// Exact log p(x), [B]. For a class-conditional model this is the marginal
+    /// log (1/C) sum_y p(x | y) under a uniform class prior (C network passes).
+    /// </summary>
+    public Tensor LogProb(Tensor x)
+    {
+        if (Classes == 0) return LogProb(x, null);
+        using var scope = NewDisposeScope();
+        Tensor perClass = stack(Enumerable.Range(0, Classes)
+            .Select(y => LogProb(x, full(x.shape[0], y, ScalarType.Int64, device: x.device))).ToArray());   // [C, B]
+        return (perClass.logsumexp(0) - Math.Log(Classes)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Exact log p(x | label), [B]; <paramref name="labels"/> [B] int64 for a conditional model, else null.</summary>
     public Tensor LogProb(Tensor x, Tensor? labels)
@@ -56,7 +66,9 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, ITrai
     public StepResult Loss(Tensor batch, Generator? generator = null) => ConditionalLoss(batch, null);
 
     /// <summary>-mean log p(batch | labels) for a conditional model.</summary>
-    public StepResult ConditionalLoss(Tensor batch, Tensor? labels)
+    public StepResult Loss(Tensor batch, Tensor labels, Generator? generator = null) => ConditionalLoss(batch, labels);
+
+    private StepResult ConditionalLoss(Tensor batch, Tensor? labels)
     {
         Tensor nll = -LogProb(batch, labels).mean();
         return new StepResult(nll, new Dictionary<string, Tensor> { ["nll"] = nll.detach() });

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The reference runs that need more compute than 2 CPU cores, as one call on the GPU machine of the
+# device tool (see ../../docs/gpu.md and ../shared/tools/gpu/README.md). Every job runs in the
+# background with its own time budget; a training stopped by its budget (SIGINT) keeps its last
+# epoch's checkpoint, and its metrics.jsonl says how far it got. Results go to $OUT/results.tar.gz.
+#   pack:  ../shared/tools/gpu/pack.sh src/GenerativeSharp.Cli/GenerativeSharp.Cli.csproj /usr/share/datasets/fashion-mnist
+#   run:   bash bench/gpu/reference-runs.sh [JOB ...]      (GENSHARP="path/to/gensharp" DEVICE=cpu for a dry run)
+set -uo pipefail
+OUT=${OUT:-/tmp/out}
+GENSHARP=${GENSHARP:-bash .gpu/run.sh}
+DEVICE=${DEVICE:-cuda}
+FASHION=${FASHION:-.gpu/fashion-mnist}
+SCALE=${SCALE:-1}          # multiplies every time budget (a dry run uses less)
+RUNS="$OUT/runs"
+mkdir -p "$RUNS"
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+
+g() { $GENSHARP "$@"; }
+budget() { echo $(( $1 * SCALE / 100 + 1 )); }        # budget SECONDS_AT_SCALE_100
+
+# train NAME MODEL DATA SECONDS ARGS...: trains under a time budget, then evaluates (JSON) on the test set.
+train() {
+  local name=$1 model=$2 data=$3 seconds=$4; shift 4
+  local start=$SECONDS
+  timeout -s INT "$(budget "$seconds")" $GENSHARP train "$model" --data "$data" --device "$DEVICE" --out "$RUNS/$name" \
+    --progress plain "$@" > "$RUNS/$name.train.log" 2>&1
+  echo "train exit $? after $((SECONDS - start)) s" >> "$RUNS/$name.train.log"
+  g eval "$RUNS/$name" --json --device "$DEVICE" --progress none > "$RUNS/$name.eval.json" 2> "$RUNS/$name.eval.log"
+}
+
+job_pixel_mnist() {
+  train gated-mnist gated-pixelcnn mnist-10k 300 --epochs 20
+  g complete "$RUNS/gated-mnist" --hole lower-half --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-lower-half.png" > "$RUNS/complete.log" 2>&1
+  g complete "$RUNS/gated-mnist" --hole watermark --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-watermark.png" >> "$RUNS/complete.log" 2>&1
+}
+job_pixel_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 420 --epochs 10; }
+job_fvbn_mnist() {
+  train nade-mnist nade mnist-10k 200 --epochs 20
+  train made1-mnist made mnist-10k 60 --epochs 20
+  train made8-mnist made mnist-10k 60 --epochs 20 --set masks=8
+}
+job_fvbn_fashion() {
+  train nade-fashion nade "$FASHION" 300 --epochs 10
+  train made1-fashion made "$FASHION" 60 --epochs 10
+  train made8-fashion made "$FASHION" 60 --epochs 10 --set masks=8
+}
+
+jobs_to_run=("$@")
+[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_fashion fvbn_mnist fvbn_fashion)
+g models > "$OUT/models.txt" 2>&1           # unpacks the app once before the jobs start in parallel
+nvidia-smi --query-gpu=name,memory.total --format=csv > "$OUT/gpu.txt" 2>&1 || true
+for j in "${jobs_to_run[@]}"; do ( "job_$j" ) & done
+wait
+tar -C "$OUT" -czf "$OUT/results.tar.gz" --exclude='*.safetensors' runs models.txt gpu.txt
+find "$RUNS" -name checkpoint.safetensors -size -15M | head -6 | while read -r f; do
+  cp "$f" "$OUT/$(basename "$(dirname "$f")").safetensors"; done
+rm -rf "$RUNS"
+ls -la "$OUT"

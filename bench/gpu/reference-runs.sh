@@ -29,30 +29,32 @@ train() {
 }
 
 job_pixel_mnist() {
-  train gated-mnist gated-pixelcnn mnist-10k 300 --epochs 20
+  train gated-mnist gated-pixelcnn mnist-10k 170 --epochs 20
   g complete "$RUNS/gated-mnist" --hole lower-half --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-lower-half.png" > "$RUNS/complete.log" 2>&1
   g complete "$RUNS/gated-mnist" --hole watermark --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-watermark.png" >> "$RUNS/complete.log" 2>&1
 }
-job_pixel_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 420 --epochs 10; }
-job_fvbn_mnist() {
-  train nade-mnist nade mnist-10k 200 --epochs 20
-  train made1-mnist made mnist-10k 60 --epochs 20
-  train made8-mnist made mnist-10k 60 --epochs 20 --set masks=8
+job_pixel_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 200 --epochs 10; }
+job_nade_mnist() { train nade-mnist nade mnist-10k 170 --epochs 20; }
+job_nade_fashion() { train nade-fashion nade "$FASHION" 200 --epochs 10; }
+job_made_fashion() {
+  train made1-fashion made "$FASHION" 90 --epochs 20
+  train made8-fashion made "$FASHION" 100 --epochs 20 --set masks=8
 }
-job_fvbn_fashion() {
-  train nade-fashion nade "$FASHION" 300 --epochs 10
-  train made1-fashion made "$FASHION" 60 --epochs 10
-  train made8-fashion made "$FASHION" 60 --epochs 10 --set masks=8
+# Training-step timings against PyTorch on the same GPU, before the training jobs load it.
+bench() {
+  OMP_NUM_THREADS=16 g bench vae conv-stack --device "$DEVICE" --json > "$OUT/bench.json" 2> "$OUT/bench.log"
+  GENSHARP_BENCH_JSON="$OUT/bench.json" PYTHON=python3 bash bench/compare.sh --device "$DEVICE" --threads 16 > "$OUT/compare.txt" 2>&1
 }
 
 jobs_to_run=("$@")
-[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_fashion fvbn_mnist fvbn_fashion)
+[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_fashion nade_mnist nade_fashion made_fashion)
 g models > "$OUT/models.txt" 2>&1           # unpacks the app once before the jobs start in parallel
 nvidia-smi --query-gpu=name,memory.total --format=csv > "$OUT/gpu.txt" 2>&1 || true
+[ "${BENCH:-1}" = 1 ] && bench
 for j in "${jobs_to_run[@]}"; do ( "job_$j" ) & done
 wait
 tar -C "$OUT" -czf "$OUT/results.tar.gz" --exclude='*.safetensors' runs models.txt gpu.txt
-find "$RUNS" -name checkpoint.safetensors -size -15M | head -6 | while read -r f; do
+find "$RUNS" -name checkpoint.safetensors -size -15M | sort | head -5 | while read -r f; do
   cp "$f" "$OUT/$(basename "$(dirname "$f")").safetensors"; done
 rm -rf "$RUNS"
 ls -la "$OUT"

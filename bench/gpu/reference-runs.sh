@@ -10,7 +10,7 @@ OUT=${OUT:-/tmp/out}
 GENSHARP=${GENSHARP:-bash .gpu/run.sh}
 DEVICE=${DEVICE:-cuda}
 FASHION=${FASHION:-.gpu/fashion-mnist}
-SCALE=${SCALE:-1}          # multiplies every time budget (a dry run uses less)
+SCALE=${SCALE:-100}        # percent of every time budget (a dry run uses less)
 RUNS="$OUT/runs"
 mkdir -p "$RUNS"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}

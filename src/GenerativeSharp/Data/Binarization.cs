@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using TorchSharp;
 
 namespace GenerativeSharp.Data;
@@ -38,7 +39,7 @@ public static class Binarization
         }
 
         // u ~ U[0, 1): P(u < p) = p, so p = 0 never fires and p = 1 always does.
-        torch.Tensor u = torch.rand(intensities.shape, dtype: torch.float32, device: intensities.device, generator: generator);
+        torch.Tensor u = SeededRandom.Uniform(intensities.shape, torch.float32, intensities.device, generator);
         return u.lt(intensities).to(torch.float32).MoveToOuterDisposeScope();
     }
 

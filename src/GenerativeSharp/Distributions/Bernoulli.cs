@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Distributions;
@@ -42,7 +43,7 @@ public sealed class Bernoulli
     /// </summary>
     public static Tensor Draw(Tensor probabilities, Generator? generator = null)
     {
-        using var uniform = rand(probabilities.shape, dtype: probabilities.dtype, device: probabilities.device, generator: generator);
+        using var uniform = SeededRandom.Uniform(probabilities.shape, probabilities.dtype, probabilities.device, generator);
         using var below = uniform.lt(probabilities);
         return below.to(probabilities.dtype);
     }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Distributions;
@@ -35,7 +36,7 @@ public sealed class DiagonalNormal
     /// <summary>Reparameterised draw mu + sigma * eps (gradients flow to mu and logVar).</summary>
     public Tensor RSample(Generator? generator = null)
     {
-        Tensor eps = randn(Mu.shape, dtype: Mu.dtype, device: Mu.device, generator: generator);
+        Tensor eps = SeededRandom.Normal(Mu.shape, Mu.dtype, Mu.device, generator);
         return Mu + (0.5 * LogVar).exp() * eps;
     }
 
@@ -45,7 +46,7 @@ public sealed class DiagonalNormal
     public Tensor RSample(long samples, Generator? generator = null)
     {
         long[] shape = new[] { samples }.Concat(Mu.shape).ToArray();
-        Tensor eps = randn(shape, dtype: Mu.dtype, device: Mu.device, generator: generator);
+        Tensor eps = SeededRandom.Normal(shape, Mu.dtype, Mu.device, generator);
         return Mu.unsqueeze(0) + (0.5 * LogVar).exp().unsqueeze(0) * eps;
     }
 

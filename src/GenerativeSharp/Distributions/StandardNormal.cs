@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Distributions;
@@ -26,6 +27,6 @@ public sealed class StandardNormal
     public Tensor Sample(long count, Device? device = null, ScalarType dtype = ScalarType.Float32, Generator? generator = null)
     {
         long[] shape = new[] { count }.Concat(EventShape).ToArray();
-        return randn(shape, dtype: dtype, device: device, generator: generator);
+        return SeededRandom.Normal(shape, dtype, device ?? CPU, generator);
     }
 }

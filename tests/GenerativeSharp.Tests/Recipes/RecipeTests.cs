@@ -38,6 +38,6 @@ public sealed class RecipeTests
         var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions([2], DataKind.Points, new Dictionary<string, string> { ["network"] = "conv" }));
         Assert.Contains("network=conv", e.Message);
         Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions([2], DataKind.Points, new Dictionary<string, string> { ["beta"] = "0" }));
-        Assert.Throws<InvalidInputException>(() => ModelCatalog.Get("pixelcnn"));
+        Assert.Throws<InvalidInputException>(() => ModelCatalog.Get("pixelsnail"));
     }
 }

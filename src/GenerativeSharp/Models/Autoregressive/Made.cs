@@ -198,7 +198,7 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionMode
     {
         private readonly Parameter weight;    // [out, in]
         private readonly Parameter bias;      // [out]
-        private readonly Tensor masks;        // [M, out, in]
+        private Tensor masks;                 // [M, out, in]
 
         public MaskedLinear(int inputs, int outputs, Tensor masks) : base(nameof(MaskedLinear))
         {
@@ -213,10 +213,23 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionMode
 
         public Parameter Weight => weight;
 
+        /// <summary>
+        /// The masks on the weight's device: Module.to() in TorchSharp 0.107 moves only persistent
+        /// buffers, so the masks follow the weight here, once per move.
+        /// </summary>
+        private Tensor MasksOn(Device device)
+        {
+            if (masks.device_type == device.type && masks.device_index == device.index) return masks;
+            Tensor moved = masks.to(device).DetachFromDisposeScope();
+            masks.Dispose();
+            masks = moved;
+            return masks;
+        }
+
         public Tensor forward(Tensor x, int mask)
         {
             using var scope = NewDisposeScope();
-            return nn.functional.linear(x, weight * masks[mask], bias).MoveToOuterDisposeScope();
+            return nn.functional.linear(x, weight * MasksOn(weight.device)[mask], bias).MoveToOuterDisposeScope();
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;     // [out, in, k, k]
     private readonly Parameter bias;       // [out]
-    private readonly Tensor mask;          // [1, 1, k, k]
+    private Tensor mask;                   // [1, 1, k, k]
     private readonly long padding;
 
     public MaskedConv2d(long inputs, long outputs, long kernel, MaskType type) : base(nameof(MaskedConv2d))
@@ -53,6 +53,13 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        if (mask.device_type != weight.device_type || mask.device_index != weight.device_index)
+        {
+            // Module.to() in TorchSharp 0.107 moves only persistent buffers: the mask follows the weight here.
+            Tensor moved = mask.to(weight.device).DetachFromDisposeScope();
+            mask.Dispose();
+            mask = moved;
+        }
         using var masked = weight * mask;
         return nn.functional.conv2d(x, masked, bias, padding: [padding, padding]);
     }

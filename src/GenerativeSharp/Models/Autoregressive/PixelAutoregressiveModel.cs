@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using GenerativeSharp.Models.Autoregressive.Pixels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least one sample");
         using var scope = NewDisposeScope();
-        Tensor? labels = Classes > 0 ? randint(Classes, [count], dtype: ScalarType.Int64, device: Device, generator: generator) : null;
+        Tensor? labels = Classes > 0 ? SeededRandom.Integers(Classes, [count], ScalarType.Int64, Device, generator) : null;
         return DrawImages(count, labels, generator).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using GenerativeSharp.Distributions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,7 +78,7 @@ public sealed class Rbm : nn.Module, IEnergyModel, IMarkovChainModel
         Tensor mean = VisibleMean(h);
         Tensor v = Options.Visible == RbmVisible.Bernoulli
             ? Bernoulli.Draw(mean, generator)
-            : mean + randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
+            : mean + SeededRandom.Normal(mean.shape, mean.dtype, mean.device, generator);
         return v.MoveToOuterDisposeScope();
     }
 
@@ -119,7 +120,7 @@ public sealed class Rbm : nn.Module, IEnergyModel, IMarkovChainModel
         Device device = weight.device;
         Tensor start = Options.Visible == RbmVisible.Bernoulli
             ? Bernoulli.Draw(full(new long[] { count, Visible }, 0.5f, device: device), generator)
-            : randn(new long[] { count, Visible }, device: device, generator: generator);
+            : SeededRandom.Normal([count, Visible], ScalarType.Float32, device, generator);
         return Chain(start, Options.SampleBurnIn, 1, 1, generator)[0].MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using GenerativeSharp.Distributions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,12 +45,12 @@ public sealed class Gsn : nn.Module, IGenerativeModel, ITrainable, IMarkovChainM
         using var scope = NewDisposeScope();
         Tensor corrupted;
         if (Options.Noise == GsnCorruption.Gaussian)
-            corrupted = x + Options.NoiseStd * randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
+            corrupted = x + Options.NoiseStd * SeededRandom.Normal(x.shape, x.dtype, x.device, generator);
         else
         {
             // Salt-and-pepper: keep a coordinate with probability 1 - p, else replace it by a fair bit.
-            Tensor replaced = rand(x.shape, dtype: x.dtype, device: x.device, generator: generator) < Options.NoiseProbability;
-            Tensor bits = (rand(x.shape, dtype: x.dtype, device: x.device, generator: generator) < 0.5).to(x.dtype);
+            Tensor replaced = SeededRandom.Uniform(x.shape, x.dtype, x.device, generator) < Options.NoiseProbability;
+            Tensor bits = (SeededRandom.Uniform(x.shape, x.dtype, x.device, generator) < 0.5).to(x.dtype);
             corrupted = where(replaced, bits, x);
         }
         return corrupted.MoveToOuterDisposeScope();
@@ -142,8 +143,8 @@ public sealed class Gsn : nn.Module, IGenerativeModel, ITrainable, IMarkovChainM
         using var scope = NewDisposeScope();
         long[] shape = WithBatch(count);
         Tensor start = Options.Output == GsnOutput.Bernoulli
-            ? (rand(shape, device: Device, generator: generator) < 0.5).to(ScalarType.Float32)
-            : randn(shape, device: Device, generator: generator);
+            ? (SeededRandom.Uniform(shape, ScalarType.Float32, Device, generator) < 0.5).to(ScalarType.Float32)
+            : SeededRandom.Normal(shape, ScalarType.Float32, Device, generator);
         var (snapshots, last) = Run(start, Options.Burnin, Options.Burnin, generator);
         return (Options.Output == GsnOutput.Bernoulli ? snapshots[0] : last).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Models.Autoregressive.Pixels;
@@ -24,7 +25,7 @@ public sealed class CategoricalPixels : IPixelLikelihood
     {
         using var scope = NewDisposeScope();
         Tensor probabilities = parameters.softmax(1);                                           // [B, 256]
-        Tensor level = probabilities.multinomial(1, generator: generator).squeeze(1);           // [B]
+        Tensor level = SeededRandom.Categorical(probabilities, generator).squeeze(1);           // [B]
         return (level.to(parameters.dtype) / (Levels - 1)).MoveToOuterDisposeScope();
     }
 }

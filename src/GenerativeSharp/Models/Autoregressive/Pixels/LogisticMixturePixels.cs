@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Models.Autoregressive.Pixels;
@@ -51,10 +52,10 @@ public sealed class LogisticMixturePixels : IPixelLikelihood
         Tensor logits = parameters.narrow(1, 0, k);                           // [B, K]
         Tensor means = parameters.narrow(1, k, k);
         Tensor logScales = parameters.narrow(1, 2 * k, k).clamp_min(MinLogScale);
-        Tensor component = logits.softmax(1).multinomial(1, generator: generator);   // [B, 1]
+        Tensor component = SeededRandom.Categorical(logits.softmax(1), generator);   // [B, 1]
         Tensor mean = means.gather(1, component).squeeze(1);                  // [B]
         Tensor scale = logScales.gather(1, component).squeeze(1).exp();
-        Tensor u = rand(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator).clamp(1e-5, 1 - 1e-5);
+        Tensor u = SeededRandom.Uniform(mean.shape, mean.dtype, mean.device, generator).clamp(1e-5, 1 - 1e-5);
         Tensor y = (mean + scale * (u.log() - (1 - u).log())).clamp(-1, 1);  // inverse logistic CDF
         Tensor level = ((y + 1) / 2 * 255).round();
         return (level / 255).MoveToOuterDisposeScope();

@@ -29,16 +29,22 @@ train() {
 }
 
 job_pixel_mnist() {
-  train gated-mnist gated-pixelcnn mnist-10k 120 --epochs 20
+  train gated-mnist gated-pixelcnn mnist-10k 150 --epochs 20
   g complete "$RUNS/gated-mnist" --hole lower-half --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-lower-half.png" > "$RUNS/complete.log" 2>&1
   g complete "$RUNS/gated-mnist" --hole watermark --test 10 --count 4 --device "$DEVICE" --out "$RUNS/completion-watermark.png" >> "$RUNS/complete.log" 2>&1
 }
-job_pixel_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 140 --epochs 10; }
-job_nade_mnist() { train nade-mnist nade mnist-10k 110 --epochs 20; }
-job_nade_fashion() { train nade-fashion nade "$FASHION" 140 --epochs 10; }
+job_pixel_conditional() {
+  train gated-mnist-classes gated-pixelcnn mnist-10k 150 --epochs 20 --set classes=10
+  for label in 0 3 7; do
+    g sample "$RUNS/gated-mnist-classes" --label $label --count 16 --device "$DEVICE" --out "$RUNS/gated-mnist-class-$label.png" >> "$RUNS/sample.log" 2>&1
+  done
+}
+job_pixel_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 180 --epochs 10; }
+job_nade_mnist() { train nade-mnist nade mnist-10k 120 --epochs 20; }
+job_nade_fashion() { train nade-fashion nade "$FASHION" 180 --epochs 10; }
 job_made_fashion() {
-  train made1-fashion made "$FASHION" 60 --epochs 20
-  train made8-fashion made "$FASHION" 70 --epochs 20 --set masks=8
+  train made1-fashion made "$FASHION" 80 --epochs 20
+  train made8-fashion made "$FASHION" 90 --epochs 20 --set masks=8
 }
 # Training-step timings against PyTorch on the same GPU, before the training jobs load it.
 bench() {
@@ -47,7 +53,7 @@ bench() {
 }
 
 jobs_to_run=("$@")
-[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_fashion nade_mnist nade_fashion made_fashion)
+[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_conditional pixel_fashion nade_mnist nade_fashion made_fashion)
 # Fashion-MNIST travels as .xz (smaller than the .gz files, to fit the 64 MiB carry): unpack to raw IDX.
 if ls .gpu/fashion-mnist/*.xz > /dev/null 2>&1; then
   FASHION="${TMPDIR:-/tmp}/fashion-mnist"; mkdir -p "$FASHION"
@@ -62,7 +68,7 @@ nvidia-smi --query-gpu=name,memory.total --format=csv > "$OUT/gpu.txt" 2>&1 || t
 for j in "${jobs_to_run[@]}"; do ( "job_$j" ) & done
 wait
 tar -C "$OUT" -czf "$OUT/results.tar.gz" --exclude='*.safetensors' runs models.txt gpu.txt
-find "$RUNS" -name checkpoint.safetensors -size -15M | sort | head -5 | while read -r f; do
+find "$RUNS" -name checkpoint.safetensors -size -15M | sort | head -${CHECKPOINTS:-4} | while read -r f; do
   cp "$f" "$OUT/$(basename "$(dirname "$f")").safetensors"; done
 rm -rf "$RUNS"
 ls -la "$OUT"

@@ -46,6 +46,30 @@ job_made_fashion() {
   train made1-fashion made "$FASHION" 80 --epochs 20
   train made8-fashion made "$FASHION" 90 --epochs 20 --set masks=8
 }
+job_nade() {
+  train nade-mnist nade mnist-10k 110 --epochs 20
+  train nade-fashion nade "$FASHION" 170 --epochs 10
+}
+job_gated_fashion() { train gated-fashion gated-pixelcnn "$FASHION" 290 --epochs 10; }
+job_glow_fashion() {
+  train glow-fashion glow "$FASHION" 290 --batch-size 128 --epochs 12 --set hidden=128
+  g eval "$RUNS/glow-fashion" --data mnist-10k --json --device "$DEVICE" --progress none > "$RUNS/glow-fashion.ood-mnist.eval.json" 2>&1
+  g sample "$RUNS/glow-fashion" --temperature 0.7 --device "$DEVICE" --out "$RUNS/glow-fashion-t07.png" > "$RUNS/glow-fashion.sample.log" 2>&1
+}
+job_realnvp_fashion() {
+  train realnvp-fashion realnvp "$FASHION" 290 --batch-size 128 --epochs 12 --set hidden=128
+  g eval "$RUNS/realnvp-fashion" --data mnist-10k --json --device "$DEVICE" --progress none > "$RUNS/realnvp-fashion.ood-mnist.eval.json" 2>&1
+}
+job_dcgan_fashion() {
+  train dcgan-fashion dcgan "$FASHION" 270 --epochs 20
+  g breed "$RUNS/dcgan-fashion" --parents 3,17 --children 8 --mutation 0.25 --device "$DEVICE" --out "$RUNS/dcgan-fashion-breed.png" > "$RUNS/dcgan-fashion.breed.log" 2>&1
+  g sample "$RUNS/dcgan-fashion" --count 64 --device "$DEVICE" --out "$RUNS/dcgan-fashion-samples.png" > "$RUNS/dcgan-fashion.sample.log" 2>&1
+}
+job_wgan_fashion() {
+  train wgan-fashion wgan-gp "$FASHION" 270 --epochs 30
+  g sample "$RUNS/wgan-fashion" --count 64 --device "$DEVICE" --out "$RUNS/wgan-fashion-samples.png" > "$RUNS/wgan-fashion.sample.log" 2>&1
+}
+
 # Training-step timings against PyTorch on the same GPU, before the training jobs load it.
 bench() {
   OMP_NUM_THREADS=16 g bench vae conv-stack --device "$DEVICE" --json --repeats 20 > "$OUT/bench.json" 2> "$OUT/bench.log"
@@ -53,7 +77,7 @@ bench() {
 }
 
 jobs_to_run=("$@")
-[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(pixel_mnist pixel_conditional pixel_fashion nade_mnist nade_fashion made_fashion)
+[ ${#jobs_to_run[@]} -eq 0 ] && jobs_to_run=(nade gated_fashion glow_fashion realnvp_fashion dcgan_fashion wgan_fashion)
 # Fashion-MNIST travels as .xz (smaller than the .gz files, to fit the 64 MiB carry): unpack to raw IDX.
 if ls .gpu/fashion-mnist/*.xz > /dev/null 2>&1; then
   FASHION="${TMPDIR:-/tmp}/fashion-mnist"; mkdir -p "$FASHION"
@@ -64,11 +88,15 @@ for f in sys.argv[2:]:
 fi
 g models > "$OUT/models.txt" 2>&1           # unpacks the app once before the jobs start in parallel
 nvidia-smi --query-gpu=name,memory.total --format=csv > "$OUT/gpu.txt" 2>&1 || true
-[ "${BENCH:-1}" = 1 ] && bench
+[ "${BENCH:-0}" = 1 ] && bench
 for j in "${jobs_to_run[@]}"; do ( "job_$j" ) & done
 wait
-tar -C "$OUT" -czf "$OUT/results.tar.gz" --exclude='*.safetensors' runs models.txt gpu.txt
-find "$RUNS" -name checkpoint.safetensors -size -15M | sort | head -${CHECKPOINTS:-4} | while read -r f; do
-  cp "$f" "$OUT/$(basename "$(dirname "$f")").safetensors"; done
+# At most 8 files come back: one archive with every log, report and picture, then chosen checkpoints.
+mv "$OUT"/*.json "$OUT"/*.txt "$OUT"/*.log "$RUNS/" 2>/dev/null
+tar -C "$OUT" -czf "$OUT/results.tar.gz" --exclude='*.safetensors' runs
+for name in ${KEEP:-dcgan-fashion glow-fashion gated-fashion}; do
+  f="$RUNS/$name/checkpoint.safetensors"
+  [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt 15000000 ] && cp "$f" "$OUT/$name.safetensors"
+done
 rm -rf "$RUNS"
 ls -la "$OUT"

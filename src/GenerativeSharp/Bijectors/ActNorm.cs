@@ -17,6 +17,7 @@ public sealed class ActNorm : Bijector
     private readonly Parameter loc;        // [C]
     private readonly Parameter logScale;   // [C]
     private readonly Tensor initialized;   // [] 0 or 1, saved with the model
+    private bool knownInitialized;         // caches a 1 read from the flag (saves a device sync per call)
 
     public ActNorm(long channels) : base(nameof(ActNorm))
     {
@@ -27,7 +28,7 @@ public sealed class ActNorm : Bijector
     }
 
     /// <summary>Whether the data-dependent initialisation has run.</summary>
-    public bool Initialized => initialized.item<float>() > 0;
+    public bool Initialized => knownInitialized || (knownInitialized = initialized.item<float>() > 0);
 
     public override (Tensor Output, Tensor LogDet) Forward(Tensor z)
     {

@@ -17,5 +17,7 @@ public sealed class GlowRecipe : FlowRecipe
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 8, Hidden = 64, Levels = 2 };
 
+    protected override bool MultiScale => true;
+
     protected override torch.nn.Module Create(FlowOptions options) => new Glow(options);
 }

@@ -17,5 +17,7 @@ public sealed class RealNvpRecipe : FlowRecipe
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 3, Hidden = 64, Levels = 2 };
 
+    protected override bool MultiScale => true;
+
     protected override torch.nn.Module Create(FlowOptions options) => new RealNvp(options);
 }

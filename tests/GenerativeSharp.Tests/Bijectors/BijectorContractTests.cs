@@ -88,7 +88,7 @@ public sealed class BijectorContractTests
         double cancel = (inverseLogDet + forwardLogDet).abs().max().item<double>();
         Assert.True(error < 1e-9, $"{name}: |Forward(Inverse(x)) - x| = {error}");
         Assert.True(cancel < 1e-9, $"{name}: log-dets do not cancel ({cancel})");
-        Assert.Equal(x.device, z.device);
+        Assert.Equal(x.device_type, z.device_type);
         Assert.Equal(ScalarType.Float64, z.dtype);
     }
 

@@ -123,12 +123,14 @@ public sealed class FlowModelTests
         using var rebuilt = loaded.Model;
         model.Module.eval();
         rebuilt.Module.eval();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        Assert.True(((IDensityModel)model.Module).LogProb(x).equal(((IDensityModel)rebuilt.Module).LogProb(x)).all().item<bool>());
-        using var g1 = new Generator(5);
-        using var g2 = new Generator(5);
-        Assert.True(model.Model.Sample(3, g1).equal(rebuilt.Model.Sample(3, g2)).all().item<bool>());
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            Assert.True(((IDensityModel)model.Module).LogProb(x).equal(((IDensityModel)rebuilt.Module).LogProb(x)).all().item<bool>());
+            using var g1 = new Generator(5);
+            using var g2 = new Generator(5);
+            Assert.True(model.Model.Sample(3, g1).equal(rebuilt.Model.Sample(3, g2)).all().item<bool>());
+        }
         // Resume: the rebuilt step continues from the saved optimizer state exactly as the original.
         ITrainingStep resumed = rebuilt.Recipe.CreateStep(rebuilt.Module, 1e-2);
         resumed.LoadState(loaded.TrainerState);

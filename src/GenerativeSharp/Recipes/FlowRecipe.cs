@@ -20,11 +20,14 @@ public abstract class FlowRecipe : ModelRecipe<FlowOptions>
     public const double ImageClipGradientNorm = 2000;
 
     /// <summary>
-    /// On 2-D points the learning rate halves every 1,000 updates down to 2% of its start: the
+    /// On 2-D points the learning rate halves every 1,000 updates (down to 2% of its start): the
     /// recipe's 50 epochs of 98 steps end near lr0 / 30, which closes most of the KL gap that
     /// gradient noise leaves at a constant rate.
     /// </summary>
-    public static LearningRateDecay PointDecay { get; } = new(HalfLifeSteps: 1000, Floor: 0.02);
+    public const int PointHalfLife = 1000;
+
+    /// <summary>The lowest learning rate of a decay, as a fraction of the first.</summary>
+    public const double DecayFloor = 0.02;
 
     protected override IReadOnlyList<Setting> Setters { get; } =
     [
@@ -36,6 +39,8 @@ public abstract class FlowRecipe : ModelRecipe<FlowOptions>
             (o, v) => o with { Depth = SettingValue.Integer("depth", v, 1) }),
         new("levels", "2", "scales of the multi-scale image architectures (realnvp, glow)",
             (o, v) => o with { Levels = SettingValue.Integer("levels", v, 1) }),
+        new("lr_half_life", "1000 (2-D), 0 (images)", "training: the learning rate halves every this many steps (to 2%); 0 = constant",
+            (o, v) => o with { LearningRateHalfLife = SettingValue.Integer("lr_half_life", v, 0) }),
         new("alpha", "0.05", "logit preprocessing a in s = a + (1 - 2a) y (images)",
             (o, v) => o with { Alpha = SettingValue.NonNegativeNumber("alpha", v) }),
     ];
@@ -45,9 +50,11 @@ public abstract class FlowRecipe : ModelRecipe<FlowOptions>
         : new TrainingDefaults(Epochs: 10, BatchSize: 64, LearningRate: 1e-3, Binarize: BinarizationMode.None);
 
     public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        model is FlowModel { Options.Dequantize: true }
-            ? new SingleObjectiveStep(model, learningRate, ImageClipGradientNorm)
-            : new SingleObjectiveStep(model, learningRate, PointClipGradientNorm, PointDecay);
+        model is FlowModel flow
+            ? new SingleObjectiveStep(model, learningRate,
+                flow.Options.Dequantize ? ImageClipGradientNorm : PointClipGradientNorm,
+                flow.Options.LearningRateHalfLife > 0 ? new LearningRateDecay(flow.Options.LearningRateHalfLife, DecayFloor) : null)
+            : throw new ArgumentException($"{model.GetType().Name} is not a flow model.", nameof(model));
 
     protected override FlowOptions DefaultOptions(long[] eventShape, DataKind kind) =>
         kind == DataKind.Points ? PointOptions(eventShape) : ImageOptions(eventShape);

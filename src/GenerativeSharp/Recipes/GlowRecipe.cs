@@ -12,7 +12,7 @@ public sealed class GlowRecipe : FlowRecipe
         "Glow (Kingma & Dhariwal 2018): ActNorm, invertible 1x1 convolutions, affine couplings, multi-scale; sampling temperature");
 
     protected override FlowOptions PointOptions(long[] eventShape) =>
-        new() { EventShape = eventShape, Layers = 8, Hidden = 128, Depth = 2 };
+        new() { EventShape = eventShape, LearningRateHalfLife = PointHalfLife, Layers = 8, Hidden = 128, Depth = 2 };
 
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 8, Hidden = 64, Levels = 2 };

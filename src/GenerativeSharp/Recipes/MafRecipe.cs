@@ -12,7 +12,7 @@ public sealed class MafRecipe : FlowRecipe
         "Masked autoregressive flow (Papamakarios et al. 2017): MADE conditioners; one-pass density, sequential sampling");
 
     protected override FlowOptions PointOptions(long[] eventShape) =>
-        new() { EventShape = eventShape, Layers = 8, Hidden = 128, Depth = 2 };
+        new() { EventShape = eventShape, LearningRateHalfLife = PointHalfLife, Layers = 8, Hidden = 128, Depth = 2 };
 
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 5, Hidden = 1024, Depth = 1 };

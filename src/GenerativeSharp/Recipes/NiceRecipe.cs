@@ -12,7 +12,7 @@ public sealed class NiceRecipe : FlowRecipe
         "NICE (Dinh et al. 2014): additive couplings and a diagonal scaling");
 
     protected override FlowOptions PointOptions(long[] eventShape) =>
-        new() { EventShape = eventShape, Layers = 4, Hidden = 128, Depth = 2 };
+        new() { EventShape = eventShape, LearningRateHalfLife = PointHalfLife, Layers = 4, Hidden = 128, Depth = 2 };
 
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 4, Hidden = 1000, Depth = 4 };

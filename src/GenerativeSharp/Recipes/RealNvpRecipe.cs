@@ -12,7 +12,7 @@ public sealed class RealNvpRecipe : FlowRecipe
         "Real NVP (Dinh et al. 2017): affine couplings, multi-scale on images");
 
     protected override FlowOptions PointOptions(long[] eventShape) =>
-        new() { EventShape = eventShape, Layers = 8, Hidden = 128, Depth = 2 };
+        new() { EventShape = eventShape, LearningRateHalfLife = PointHalfLife, Layers = 8, Hidden = 128, Depth = 2 };
 
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 3, Hidden = 64, Levels = 2 };

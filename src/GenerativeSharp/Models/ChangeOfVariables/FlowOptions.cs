@@ -28,6 +28,12 @@ public sealed record FlowOptions
     /// <summary>a of the logit preprocessing s = a + (1 - 2a) y (images).</summary>
     public double Alpha { get; init; } = 0.05;
 
+    /// <summary>
+    /// Training: the learning rate halves every this many updates, down to 2% of its start
+    /// (<see cref="Training.LearningRateDecay"/>); 0 keeps it constant.
+    /// </summary>
+    public int LearningRateHalfLife { get; init; }
+
     public long Dimensions => EventShape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first invalid option.</summary>
@@ -40,6 +46,7 @@ public sealed record FlowOptions
         if (Hidden < 1) throw new InvalidInputException($"hidden must be at least 1, got {Hidden}.");
         if (Depth < 1) throw new InvalidInputException($"depth must be at least 1, got {Depth}.");
         if (Levels < 1) throw new InvalidInputException($"levels must be at least 1, got {Levels}.");
+        if (LearningRateHalfLife < 0) throw new InvalidInputException($"lr_half_life must be at least 0, got {LearningRateHalfLife}.");
         if (!(Alpha >= 0 && Alpha < 0.5)) throw new InvalidInputException($"alpha must lie in [0, 0.5), got {Alpha}.");
         if (Dequantize && EventShape.Length != 3)
             throw new InvalidInputException($"dequantization is for images [C, H, W]; got [{string.Join(", ", EventShape)}].");

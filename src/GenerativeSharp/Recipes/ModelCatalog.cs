@@ -3,7 +3,11 @@ namespace GenerativeSharp.Recipes;
 /// <summary>Every registered model by name.</summary>
 public static class ModelCatalog
 {
-    private static readonly IReadOnlyList<IModelRecipe> Registered = [new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe(), new PixelCnnRecipe(), new GatedPixelCnnRecipe()];
+    private static readonly IReadOnlyList<IModelRecipe> Registered =
+    [
+        new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe(), new PixelCnnRecipe(), new GatedPixelCnnRecipe(),
+        new RealNvpRecipe(), new MafRecipe(), new NiceRecipe(), new GlowRecipe(),
+    ];
 
     public static IReadOnlyList<IModelRecipe> All => Registered;
 

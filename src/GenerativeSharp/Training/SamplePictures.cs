@@ -9,14 +9,18 @@ namespace GenerativeSharp.Training;
 public static class SamplePictures
 {
     /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
+    /// <param name="temperature">latent temperature; other than 1 needs an <see cref="ITemperedSampler"/></param>
     public static void Write(string path, IGenerativeModel model, DataKind kind, int count, long seed,
-        TensorDataset? reference = null, string title = "model samples")
+        TensorDataset? reference = null, string title = "model samples", double temperature = 1.0)
     {
         using var scope = NewDisposeScope();
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
-        Tensor samples = model.Sample(count, generator).cpu();
+        Tensor samples = temperature == 1.0
+            ? model.Sample(count, generator).cpu()
+            : (model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature."))
+                .Sample(count, temperature, generator).cpu();
         if (kind == DataKind.Images)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));
@@ -24,7 +28,10 @@ public static class SamplePictures
             ImageGrid.Write(path, samples, columns, padding: 2, scale: scale);
             return;
         }
-        WriteScatter(path, samples, reference, title);
+        if (model is IDensityModel density && reference != null)
+            DensityPictures.Write(path, density, samples, reference, title);
+        else
+            WriteScatter(path, samples, reference, title);
     }
 
     /// <summary>Samples <paramref name="count"/> examples of class <paramref name="label"/> from a class-conditional model and writes the picture.</summary>

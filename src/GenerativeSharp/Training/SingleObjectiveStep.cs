@@ -15,13 +15,17 @@ namespace GenerativeSharp.Training;
 public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
 {
     private const string OptimizerPrefix = "_gensharp.optimizer.";
+    private const string DecayKey = "_gensharp.schedule.updates";
 
     private readonly ITrainable model;
     private readonly FlatParameters parameters;
     private readonly IFlatOptimizer optimizer;
     private readonly double? clipGradientNorm;
+    private readonly double baseLearningRate;
+    private readonly LearningRateDecay? decay;
+    private long updates;
 
-    public SingleObjectiveStep(nn.Module model, double learningRate, double? clipGradientNorm = null)
+    public SingleObjectiveStep(nn.Module model, double learningRate, double? clipGradientNorm = null, LearningRateDecay? decay = null)
     {
         this.model = model as ITrainable
             ?? throw new ArgumentException($"{model.GetType().Name} is not ITrainable; it needs its own training step.", nameof(model));
@@ -30,6 +34,8 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
         parameters = new FlatParameters(model.parameters());
         optimizer = new FlatAdam(parameters, learningRate);
         this.clipGradientNorm = clipGradientNorm;
+        baseLearningRate = learningRate;
+        this.decay = decay;
     }
 
     /// <summary>The optimizer, for benchmarks that time its step alone.</summary>
@@ -63,15 +69,27 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
                 using (no_grad()) parameters.Gradients.mul_(coefficient);
             metrics["grad_norm"] = norm;
         }
+        if (decay is not null) optimizer.LearningRate = baseLearningRate * decay.Factor(updates);
         optimizer.Step();
+        updates++;
         foreach (var (name, value) in result.Metrics)
             metrics[name] = value.item<float>();
         return metrics;
     }
 
-    public void SaveState(IDictionary<string, Tensor> state) => optimizer.SaveState(state, OptimizerPrefix);
+    public void SaveState(IDictionary<string, Tensor> state)
+    {
+        optimizer.SaveState(state, OptimizerPrefix);
+        if (decay is not null) state[DecayKey] = tensor(updates);
+    }
 
-    public void LoadState(IReadOnlyDictionary<string, Tensor> state) => optimizer.LoadState(state, OptimizerPrefix);
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        optimizer.LoadState(state, OptimizerPrefix);
+        if (decay is not null)
+            updates = state.TryGetValue(DecayKey, out Tensor? count) ? count.item<long>()
+                : throw new InvalidInputException("the checkpoint has no learning-rate schedule count; it was written by another training step.");
+    }
 
     public void Dispose()
     {

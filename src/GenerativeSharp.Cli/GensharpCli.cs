@@ -24,6 +24,7 @@ public static class GensharpCli
             ChainCommand.Create(context),
             QuickstartCommand.Create(context),
             BenchCommand.Create(context),
+            FeaturesCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -3,7 +3,7 @@ namespace GenerativeSharp.Recipes;
 /// <summary>Every registered model by name.</summary>
 public static class ModelCatalog
 {
-    private static readonly IReadOnlyList<IModelRecipe> Registered = [new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe()];
+    private static readonly IReadOnlyList<IModelRecipe> Registered = [new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe(), new GanRecipe(), new DcganRecipe(), new WganGpRecipe()];
 
     public static IReadOnlyList<IModelRecipe> All => Registered;
 

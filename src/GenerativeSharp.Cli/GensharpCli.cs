@@ -25,6 +25,7 @@ public static class GensharpCli
             QuickstartCommand.Create(context),
             BenchCommand.Create(context),
             FeaturesCommand.Create(context),
+            BreedCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -16,7 +16,7 @@ public sealed class DcganRecipe : AdversarialRecipe
         "Deep convolutional GAN (Radford et al. 2016), non-saturating loss, batch norm");
 
     public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
-        ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 2e-4, Binarize: BinarizationMode.None)
+        ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-3, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 5, BatchSize: 64, LearningRate: 2e-4, Binarize: BinarizationMode.None);
 
     protected override AdversarialOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points

@@ -97,7 +97,7 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
                 throw new TrainingDivergedException($"the generator's loss became {value}; lower the learning rate (--lr).");
             loss.backward();
             generatorOptimizer.Step();
-            gan.UpdateAverage(gan.Options.EmaDecay);
+            gan.UpdateAverage(AverageDecay(gan.Options.EmaDecay, criticUpdates / gan.Options.CriticSteps));
             return value;
         }
         finally
@@ -105,6 +105,13 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
             foreach (var p in criticParameters.Parameters) p.requires_grad = true;
         }
     }
+
+    /// <summary>
+    /// The moving average's decay after <paramref name="generatorUpdates"/> G updates: min(decay, (1 + t) / (10 + t)),
+    /// the warm-up of TensorFlow's ExponentialMovingAverage, so short runs do not average in the initial weights.
+    /// </summary>
+    public static double AverageDecay(double decay, long generatorUpdates) =>
+        Math.Min(decay, (1.0 + generatorUpdates) / (10.0 + generatorUpdates));
 
     /// <summary>
     /// The WGAN-GP penalty E[(|grad_x D(x_hat)|_2 - 1)^2] at x_hat = eps x + (1 - eps) x_fake, eps ~ U(0, 1) per

@@ -54,5 +54,11 @@ public sealed class BreedingTests
         string child = one.Out.Trim().Split("children ")[1].Split(',')[0];
         CliOutcome next = CliHost.Run("breed", run, "--parents", $"{child},1", "--children", "2", "--out", directory.File("c.png"));
         Assert.True(next.Code == 0, next.Error);
+        foreach (string walk in new[] { "--spherical", "" })
+        {
+            string[] args = ["interpolate", run, "--seeds", $"{child},1", "--steps", "5", "--out", directory.File($"i{walk}.png")];
+            CliOutcome strip = CliHost.Run(walk.Length > 0 ? [.. args, walk] : args);
+            Assert.True(strip.Code == 0, strip.Error);
+        }
     }
 }

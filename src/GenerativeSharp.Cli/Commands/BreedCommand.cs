@@ -44,11 +44,15 @@ internal static class BreedCommand
             var (childSeeds, codes) = book.Breed(parentSeeds, count, parsed.GetValue(mutation), parsed.GetValue(seed), size);
             using var scope = torch.NewDisposeScope();
             model.Module.eval();
-            torch.Tensor all = torch.cat([torch.stack(parentSeeds.Select(s => book.LatentOf(s, size)).ToArray()), codes]).to(target);   // [P + N, L]
+            int columns = Math.Max(parentSeeds.Length, Math.Min(count, 8));
+            int blanks = columns - parentSeeds.Length;                                  // the parents' row is padded, children start a new row
+            torch.Tensor parentCodes = torch.stack(parentSeeds.Select(s => book.LatentOf(s, size)).ToArray());   // [P, L]
+            torch.Tensor all = torch.cat([parentCodes, torch.zeros(blanks, size), codes]).to(target);            // [P + blanks + N, L]
             torch.Tensor images = latent.Decode(all).cpu();
             string path = parsed.GetValue(output) ?? Path.Combine(dir, $"breed-{string.Join("-", parentSeeds)}.png");
-            string[] labels = [.. parentSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture)), .. childSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture))];
-            LabelledGrid.Write(path, images, labels, columns: Math.Max(parentSeeds.Length, Math.Min(count, 8)));
+            string?[] labels = [.. parentSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture)), .. Enumerable.Repeat<string?>(null, blanks),
+                .. childSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture))];
+            LabelledGrid.Write(path, images, labels, columns);
             book.Save();
             context.Out.WriteLine($"wrote {path}: parents {string.Join(", ", parentSeeds)} (first row), children {string.Join(", ", childSeeds)}");
             return ExitCodes.Success;

@@ -18,14 +18,14 @@ public static class LabelledGrid
         [' '] = "000000000000000",
     };
 
-    /// <summary>Writes images [N, C, H, W] in [0, 1] with labels[i] under tile i.</summary>
-    public static void Write(string path, torch.Tensor images, IReadOnlyList<string> labels, int columns, int scale = 2)
+    /// <summary>Writes images [N, C, H, W] in [0, 1] with labels[i] under tile i; a null label leaves that cell empty.</summary>
+    public static void Write(string path, torch.Tensor images, IReadOnlyList<string?> labels, int columns, int scale = 2)
     {
         if (images.dim() != 4 || images.shape[0] != labels.Count)
             throw new ArgumentException($"expected [N, C, H, W] images and N labels; got [{string.Join(", ", images.shape)}] and {labels.Count}.");
         int n = labels.Count, padding = 4;
         int tileW = (int)images.shape[3] * scale, tileH = (int)images.shape[2] * scale;
-        int labelWidth = labels.Max(l => l.Length) * 4 * GlyphScale;
+        int labelWidth = labels.Max(l => l?.Length ?? 0) * 4 * GlyphScale;
         int cellW = Math.Max(tileW, labelWidth), cellH = tileH + LabelHeight;
         int rows = (n + columns - 1) / columns;
         int width = columns * cellW + (columns + 1) * padding, height = rows * cellH + (rows + 1) * padding;
@@ -33,13 +33,14 @@ public static class LabelledGrid
         Array.Fill(pixels, (byte)255);
         for (int i = 0; i < n; i++)
         {
+            if (labels[i] is not string label) continue;
             int left = padding + i % columns * (cellW + padding), top = padding + i / columns * (cellH + padding);
             using torch.Tensor one = images.narrow(0, i, 1);
             RgbImage tile = ImageGrid.Render(one, columns: 1, padding: 0, scale: scale);
             int offset = left + (cellW - tileW) / 2;
             for (int y = 0; y < tile.Height; y++)
                 Array.Copy(tile.Pixels, y * tile.Width * 3, pixels, ((top + y) * width + offset) * 3, tile.Width * 3);
-            DrawText(pixels, width, left + (cellW - labels[i].Length * 4 * GlyphScale) / 2, top + tileH + 3, labels[i]);
+            DrawText(pixels, width, left + (cellW - label.Length * 4 * GlyphScale) / 2, top + tileH + 3, label);
         }
         PngFile.Write(path, pixels, width, height, channels: 3);
     }

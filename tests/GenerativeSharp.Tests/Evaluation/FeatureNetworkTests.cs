@@ -36,7 +36,10 @@ public sealed class FeatureNetworkTests
         Assert.Equal("MNIST-CNN", real.FeatureNetwork);
         Assert.True(real.Model.Fid < 3 * real.Floor.Fid + 5, $"train images vs test: FID {real.Model.Fid}, floor {real.Floor.Fid}");
         Assert.True(bad.Model.Fid > 10 * real.Model.Fid, $"noise FID {bad.Model.Fid}");
-        Assert.True(real.Model.PrecisionRecall.Precision > 0.6 && bad.Model.PrecisionRecall.Precision < 0.1);
+        // Recall, not precision: noise features fall in a small region that the k-NN balls of a few real
+        // outliers cover (a known weakness of the metric), but they cover none of the real images.
+        Assert.True(real.Model.PrecisionRecall.Recall > 0.6 && bad.Model.PrecisionRecall.Recall < 0.1,
+            $"recall {real.Model.PrecisionRecall.Recall} (real), {bad.Model.PrecisionRecall.Recall} (noise); FID {real.Model.Fid} vs {bad.Model.Fid}, floor {real.Floor.Fid}");
     }
 
     /// <summary>A "model" that returns stored images in order.</summary>

@@ -25,6 +25,8 @@ public static class GensharpCli
             CompleteCommand.Create(context),
             QuickstartCommand.Create(context),
             BenchCommand.Create(context),
+            FeaturesCommand.Create(context),
+            BreedCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

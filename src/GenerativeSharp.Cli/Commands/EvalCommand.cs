@@ -32,9 +32,14 @@ internal static class EvalCommand
         {
             Description = "model samples of the Parzen-window estimate (models without a likelihood)", DefaultValueFactory = _ => 10_000,
         };
+        var qualitySamples = new Option<int>("--quality-samples")
+        {
+            Description = "model samples for FID / KID / precision-recall (images with a feature network) and 8gaussians mode coverage; 0 = skip",
+            DefaultValueFactory = _ => 10_000,
+        };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
-            directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures, parzenSamples,
+            directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures, parzenSamples, qualitySamples,
         };
         command.SetAction(parsed =>
         {
@@ -48,7 +53,8 @@ internal static class EvalCommand
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
             var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
-                CommonOptions.Positive("--parzen-samples", parsed.GetValue(parzenSamples)));
+                CommonOptions.Positive("--parzen-samples", parsed.GetValue(parzenSamples)),
+                Math.Max(0, parsed.GetValue(qualitySamples)));
             EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
                 parsed.GetValue(dataRoot), progressMode, context, ais);
             if (parsed.GetValue(json))
@@ -84,7 +90,14 @@ internal static class EvalCommand
         ParzenResult? parzen = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel
             ? null
             : ParzenEstimate(model.Model, splits, subset, ais?.ParzenSamples ?? 10_000, target);
-        return report with { Parzen = parzen, Seconds = clock.Elapsed.TotalSeconds };
+        int quality = ais?.QualitySamples ?? 10_000;
+        return report with
+        {
+            Parzen = parzen,
+            SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target),
+            ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
     }
 
     /// <summary>log Z of an RBM: AIS with base rates from the training data, and the exact sum when H is small.</summary>
@@ -122,7 +135,7 @@ internal static class EvalCommand
     }
 
     /// <summary>The AIS budget, and the sample count of Parzen estimates.</summary>
-    public sealed record AisSettings(int Runs, int Temperatures, int ParzenSamples = 10_000);
+    public sealed record AisSettings(int Runs, int Temperatures, int ParzenSamples = 10_000, int QualitySamples = 10_000);
 
     private static void PrintTable(TextWriter output, EvaluationReport report)
     {
@@ -138,6 +151,15 @@ internal static class EvalCommand
         if (report.Parzen is ParzenResult parzen)
             output.WriteLine($"  Parzen     {CommonOptions.Format(parzen.MeanLogLikelihood)} +- {CommonOptions.Format(parzen.StandardError)} nats log-likelihood " +
                 $"(sigma {CommonOptions.Format(parzen.Sigma)}, {parzen.Samples} samples; a poor estimator, only for old tables)");
+        if (report.SampleQuality is { } q)
+        {
+            output.WriteLine($"  {q.Label("FID")}: {q.Model.Fid:0.00} (floor {q.Floor.Fid:0.00})");
+            output.WriteLine($"  {q.Label("KID")}: {q.Model.Kid.Mean:0.0000} +- {q.Model.Kid.StandardDeviation:0.0000} (floor {q.Floor.Kid.Mean:0.0000})");
+            output.WriteLine($"  {q.Label("precision / recall, k = 3")}: {q.Model.PrecisionRecall.Precision:0.000} / {q.Model.PrecisionRecall.Recall:0.000} " +
+                $"(floor {q.Floor.PrecisionRecall.Precision:0.000} / {q.Floor.PrecisionRecall.Recall:0.000})");
+        }
+        if (report.ModeCoverage is { } m)
+            output.WriteLine($"  modes_covered {m.ModesCovered} of {m.Modes}; high_quality_share {m.HighQualityShare:0.000} (within 3 std of a mode)");
         if (report.TrueNllNats is double truth)
             output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats; KL gap {CommonOptions.Format(report.KlGapNats ?? double.NaN)} nats");
     }

@@ -21,11 +21,12 @@ internal static class InterpolateCommand
         var steps = new Option<int>("--steps") { Description = "images along the path, ends included", DefaultValueFactory = _ => 10 };
         var spherical = new Option<bool>("--spherical") { Description = "walk a great circle (slerp) instead of a line" };
         var output = new Option<string?>("--out") { Description = "PNG file (default DIR/interpolation-FROM-TO.png)" };
+        var seeds = new Option<string?>("--seeds") { Description = "walk between the latent codes of two seeds A,B (as 'breed' numbers them) instead of two test images" };
         var device = CommonOptions.Device();
         var dataRoot = CommonOptions.DataRoot();
         var command = new Command("interpolate", "Encode two test images and decode the path between them into a PNG strip.")
         {
-            directory, data, from, to, steps, spherical, output, device, dataRoot,
+            directory, data, from, to, steps, spherical, output, device, dataRoot, seeds,
         };
         command.SetAction(parsed =>
         {
@@ -38,6 +39,9 @@ internal static class InterpolateCommand
             using var model = checkpoint.Model;
             if (model.Model is not ILatentModel latent)
                 throw new InvalidInputException($"{model.Recipe.Info.Name} has no latent space to interpolate in.");
+            InterpolationPath walk = parsed.GetValue(spherical) ? InterpolationPath.Spherical : InterpolationPath.Linear;
+            if (parsed.GetValue(seeds) is string pair)
+                return BetweenSeeds(context, dir, latent, pair, n, walk, parsed.GetValue(output), target);
             string dataSpec = parsed.GetValue(data) ?? checkpoint.State.Data;
             using DataSplits splits = CommonOptions.LoadData(dataSpec, parsed.GetValue(dataRoot), checkpoint.State.Seed, context.Error);
             if (splits.Kind != DataKind.Images)
@@ -53,13 +57,32 @@ internal static class InterpolateCommand
                 return (checkpoint.State.Binarize == BinarizationMode.None ? x : Binarization.Static(x)).to(target);
             }
             torch.Tensor xa = Pick(a), xb = Pick(b);
-            torch.Tensor path_ = LatentInterpolation.BetweenExamples(latent, xa, xb, n,
-                parsed.GetValue(spherical) ? InterpolationPath.Spherical : InterpolationPath.Linear);
+            torch.Tensor path_ = LatentInterpolation.BetweenExamples(latent, xa, xb, n, walk);
             torch.Tensor strip = torch.cat([xa, path_, xb], 0).cpu();             // [n + 2, C, H, W]
             ImageGrid.Write(path, strip, columns: n + 2, padding: 2, scale: 2);
             context.Out.WriteLine($"wrote {path}: test image {a}, {n} decoded steps, test image {b}");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Decodes the path between the codes of two seeds (a stored child's code, else N(0, I) from the seed).</summary>
+    private static int BetweenSeeds(CliContext context, string dir, ILatentModel latent, string pair, int steps, InterpolationPath walk,
+        string? output, torch.Device target)
+    {
+        string[] parts = pair.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || !long.TryParse(parts[0], out long a) || !long.TryParse(parts[1], out long b) || a < 0 || b < 0)
+            throw new InvalidInputException($"--seeds {pair}: expected two non-negative integer seeds A,B.");
+        if (latent.LatentShape.Length != 1 || latent.EventShape.Length != 3)
+            throw new InvalidInputException("--seeds needs an image model with a flat latent code.");
+        int size = (int)latent.LatentShape[0];
+        var book = Breeding.Open(dir);
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor codes = LatentInterpolation.BetweenCodes(book.LatentOf(a, size), book.LatentOf(b, size), steps, walk);   // [steps, L]
+        torch.Tensor strip = latent.Decode(codes.to(target)).cpu();
+        string path = output ?? Path.Combine(dir, $"interpolation-seeds-{a}-{b}.png");
+        ImageGrid.Write(path, strip, columns: steps, padding: 2, scale: 2);
+        context.Out.WriteLine($"wrote {path}: {steps} decoded steps from seed {a} to seed {b} ({walk.ToString().ToLowerInvariant()})");
+        return ExitCodes.Success;
     }
 }

@@ -23,6 +23,8 @@ public sealed record EvaluationReport
     public AisResult? AisOtherBase { get; init; }
     public ParzenResult? Parzen { get; init; }
     public double? ExactLogZ { get; init; }
+    public SampleQualityReport? SampleQuality { get; init; }
+    public ModeCoverageResult? ModeCoverage { get; init; }
     public double Seconds { get; init; }
 
     /// <summary>The contract's JSON object (nulls kept, so every field is present).</summary>
@@ -66,6 +68,27 @@ public sealed record EvaluationReport
             json["parzen_samples"] = Parzen.Samples;
             json["parzen_note"] = "Parzen-window estimate (Breuleux et al. 2011), a poor estimator kept only to compare with old tables";
         }
+        if (SampleQuality is { } q)
+        {
+            json["feature_network"] = q.FeatureNetwork;
+            json["quality_samples"] = q.Samples;
+            json["fid_label"] = q.Label("FID");
+            json["fid"] = Round(q.Model.Fid);
+            json["kid"] = Round6(q.Model.Kid.Mean);
+            json["kid_std"] = Round6(q.Model.Kid.StandardDeviation);
+            json["precision"] = Round(q.Model.PrecisionRecall.Precision);
+            json["recall"] = Round(q.Model.PrecisionRecall.Recall);
+            json["fid_floor"] = Round(q.Floor.Fid);
+            json["kid_floor"] = Round6(q.Floor.Kid.Mean);
+            json["precision_floor"] = Round(q.Floor.PrecisionRecall.Precision);
+            json["recall_floor"] = Round(q.Floor.PrecisionRecall.Recall);
+        }
+        if (ModeCoverage is { } m)
+        {
+            json["modes_covered"] = m.ModesCovered;
+            json["modes"] = m.Modes;
+            json["high_quality_share"] = Round(m.HighQualityShare);
+        }
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
     }
@@ -79,8 +102,13 @@ public sealed record EvaluationReport
         Add("bits_per_dim", BitsPerDim);
         Add("elbo_nats", ElboNats);
         Add("kl_gap_nats", KlGapNats);
+        Add("fid", SampleQuality?.Model.Fid);
+        Add("modes_covered", ModeCoverage?.ModesCovered);
         return fields;
     }
+
+    private static JsonNode? Round6(double? value) =>
+        value is double v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 6)) : null;
 
     private static JsonNode? Round(double? value) =>
         value is double v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 4)) : null;

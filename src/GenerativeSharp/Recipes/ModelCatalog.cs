@@ -6,7 +6,7 @@ public static class ModelCatalog
     private static readonly IReadOnlyList<IModelRecipe> Registered =
     [
         new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe(), new PixelCnnRecipe(), new GatedPixelCnnRecipe(),
-        new RealNvpRecipe(), new MafRecipe(), new NiceRecipe(), new GlowRecipe(),
+        new RealNvpRecipe(), new MafRecipe(), new NiceRecipe(), new GlowRecipe(), new GanRecipe(), new DcganRecipe(), new WganGpRecipe(),
     ];
 
     public static IReadOnlyList<IModelRecipe> All => Registered;

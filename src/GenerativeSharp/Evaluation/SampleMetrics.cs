@@ -1,0 +1,31 @@
+using GenerativeSharp.Data;
+using GenerativeSharp.Models;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Evaluation;
+
+/// <summary>
+/// Which sample-based numbers fit a dataset, for any model that samples: FID / KID / precision-recall on
+/// images that have a feature network (<see cref="FeatureNetworks.For"/>), mode coverage on toy:8gaussians.
+/// </summary>
+public static class SampleMetrics
+{
+    /// <summary>Sample quality against <paramref name="realImages"/> (un-binarized test images), or null when no feature network fits.</summary>
+    public static SampleQualityReport? Quality(IGenerativeModel model, DataSplits data, Tensor realImages, int samples, long seed, Device device)
+    {
+        if (samples < 2 || data.Kind != DataKind.Images) return null;
+        FeatureNetworkInfo? network = FeatureNetworks.For(data.Spec, data.EventShape);
+        return network is null ? null : SampleQuality.Evaluate(model, realImages, network, samples, seed, device);
+    }
+
+    /// <summary>modes_covered and high_quality_share of <paramref name="samples"/> draws on toy:8gaussians, else null.</summary>
+    public static ModeCoverageResult? Coverage(IGenerativeModel model, DataSplits data, int samples, long seed, Device device)
+    {
+        if (samples < 1 || data.Toy?.Name != "8gaussians") return null;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)seed, device);
+        (model as nn.Module)?.eval();
+        Tensor drawn = model.Sample(samples, generator).cpu();                      // [N, 2]
+        return ModeCoverage.Measure(drawn, EightGaussiansModes.Centres(), EightGaussiansModes.Std);
+    }
+}

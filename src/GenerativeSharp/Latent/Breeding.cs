@@ -1,0 +1,88 @@
+using System.Text.Json;
+using GenerativeSharp.Runtime;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Latent;
+
+/// <summary>
+/// Breeding in latent space, in the spirit of GANBreeder (Simon 2018, after Secretan et al.'s Picbreeder,
+/// 2008): every image has a seed; a seed's latent code is N(0, I) drawn from that seed, unless it names a
+/// child bred earlier, whose code is kept in DIR/genomes.json. A child takes each latent coordinate from a
+/// uniformly chosen parent (uniform crossover), then mutates: z = sqrt(1 - m^2) z_cross + m eps with
+/// eps ~ N(0, I), which keeps every coordinate N(0, 1). Everything follows from the parents' seeds, the
+/// mutation m and the breeding seed, so the same command gives the same children and seeds.
+/// </summary>
+public sealed class Breeding
+{
+    public const string GenomesFileName = "genomes.json";
+
+    private readonly string path;
+    private readonly SortedDictionary<long, float[]> genomes;
+
+    private Breeding(string path, SortedDictionary<long, float[]> genomes)
+    {
+        this.path = path;
+        this.genomes = genomes;
+    }
+
+    /// <summary>Opens (or starts) the genome book of a run directory.</summary>
+    public static Breeding Open(string directory)
+    {
+        string file = Path.Combine(directory, GenomesFileName);
+        if (!File.Exists(file)) return new Breeding(file, []);
+        try
+        {
+            var stored = JsonSerializer.Deserialize<Dictionary<string, float[]>>(File.ReadAllText(file)) ?? [];
+            return new Breeding(file, new SortedDictionary<long, float[]>(stored.ToDictionary(p => long.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new InvalidInputException($"{file} cannot be read ({e.Message}); move it away to start breeding afresh.");
+        }
+    }
+
+    /// <summary>The code of a seed, float32 [latent] on the CPU: a bred child's stored genome, else N(0, I) from the seed.</summary>
+    public Tensor LatentOf(long seed, int latent)
+    {
+        if (genomes.TryGetValue(seed, out float[]? genome))
+        {
+            if (genome.Length != latent)
+                throw new InvalidInputException($"seed {seed} is a child of a model with latent size {genome.Length}, not {latent}.");
+            return tensor(genome);
+        }
+        using var generator = new Generator(unchecked((ulong)seed));
+        return randn([latent], generator: generator);
+    }
+
+    /// <summary>Breeds <paramref name="children"/> codes from the parents' seeds; returns the children's new seeds and codes [children, latent].</summary>
+    public (long[] Seeds, Tensor Codes) Breed(IReadOnlyList<long> parents, int children, double mutation, long seed, int latent)
+    {
+        if (parents.Count < 1) throw new InvalidInputException("--parents: give at least one seed.");
+        if (children < 1) throw new InvalidInputException($"--children {children}: expected an integer >= 1.");
+        if (!(mutation >= 0 && mutation <= 1)) throw new InvalidInputException($"--mutation {mutation}: expected a number in [0, 1].");
+        using var scope = NewDisposeScope();
+        Tensor codes = stack(parents.Select(p => LatentOf(p, latent)).ToArray());                 // [P, L]
+        long lineage = parents.Aggregate(seed, (h, p) => unchecked((long)Seeds.Derive(h, p)));
+        using var generator = new Generator(Seeds.Derive(lineage, (long)BitConverter.DoubleToInt64Bits(mutation)));
+        Tensor choice = randint(parents.Count, [children, latent], generator: generator);         // [N, L]: which parent gives each coordinate
+        Tensor crossed = codes.t().unsqueeze(0).expand(children, latent, parents.Count)           // [N, L, P]
+            .gather(2, choice.unsqueeze(2)).squeeze(2);                                            // [N, L]
+        Tensor noise = randn([children, latent], generator: generator);
+        Tensor bred = Math.Sqrt(1 - mutation * mutation) * crossed + mutation * noise;
+        long[] seeds = Enumerable.Range(0, children)
+            .Select(i => (long)(Seeds.Derive(lineage, 7, (long)BitConverter.DoubleToInt64Bits(mutation), i) % 1_000_000_000UL))
+            .ToArray();
+        for (int i = 0; i < children; i++)
+            genomes[seeds[i]] = bred[i].data<float>().ToArray();
+        return (seeds, bred.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Stores the genome book (atomically), so children's seeds can be parents later.</summary>
+    public void Save()
+    {
+        var stored = genomes.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value);
+        string temporary = path + ".part";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(stored));
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,154 @@
+using GenerativeSharp.Models.Adversarial;
+using GenerativeSharp.Training.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenerativeSharp.Training;
+
+/// <summary>
+/// The GAN update (Goodfellow et al. 2014, Algorithm 1; pytorch/examples dcgan): (1) update D on a real
+/// batch and a detached fake batch, with the optional WGAN-GP gradient penalty (Gulrajani et al. 2017,
+/// arXiv:1704.00028, eq. 3); (2) every n_critic-th call, update G through D on a fresh fake batch and fold
+/// G into its moving average. Each player has its own flat parameters and Adam (<see cref="FlatAdam"/>);
+/// both optimizers' moments and the n_critic counter go into the checkpoint, and the moving average is
+/// part of the model's weights, so a resumed run is bit-identical on CPU.
+/// </summary>
+public sealed class AdversarialStep : ITrainingStep, IDisposable
+{
+    private const string CriticPrefix = "_gensharp.optimizer_d.";
+    private const string GeneratorPrefix = "_gensharp.optimizer_g.";
+    private const string CounterKey = "_gensharp.adversarial.critic_updates";
+
+    private readonly Gan gan;
+    private readonly FlatParameters criticParameters;
+    private readonly FlatParameters generatorParameters;
+    private readonly FlatAdam criticOptimizer;
+    private readonly FlatAdam generatorOptimizer;
+    private long criticUpdates;
+
+    /// <summary>Build after the model has reached its device and loaded its weights.</summary>
+    public AdversarialStep(Gan gan, double learningRate)
+    {
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new InvalidInputException($"learning rate must be a positive number, got {learningRate}.");
+        this.gan = gan;
+        AdversarialOptions o = gan.Options;
+        criticParameters = new FlatParameters(gan.CriticNetwork.parameters());
+        generatorParameters = new FlatParameters(gan.GeneratorNetwork.parameters());
+        criticOptimizer = new FlatAdam(criticParameters, learningRate, o.Beta1, o.Beta2);
+        generatorOptimizer = new FlatAdam(generatorParameters, learningRate, o.Beta1, o.Beta2);
+    }
+
+    /// <summary>D's parameters, in one flat buffer (tests look at which player moved).</summary>
+    public FlatParameters CriticParameters => criticParameters;
+
+    /// <summary>G's parameters, in one flat buffer.</summary>
+    public FlatParameters GeneratorParameters => generatorParameters;
+
+    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+    {
+        var metrics = CriticPhase(batch, generator);
+        criticUpdates++;
+        if (criticUpdates % gan.Options.CriticSteps == 0)
+            metrics["g_loss"] = GeneratorPhase(batch.shape[0], generator);
+        return metrics;
+    }
+
+    /// <summary>(1) update D: minimise its loss on real x and detached G(z), plus lambda * gradient penalty.</summary>
+    public Dictionary<string, double> CriticPhase(Tensor real, Generator generator)
+    {
+        AdversarialOptions o = gan.Options;
+        criticOptimizer.ZeroGrad();
+        Tensor fake;
+        using (no_grad())
+            fake = gan.Generate(gan.Latents(real.shape[0], generator));
+        Tensor realScore = gan.Critic(real), fakeScore = gan.Critic(fake);    // [B], [B]
+        Tensor loss = AdversarialLosses.Critic(o.Loss, realScore, fakeScore);
+        var metrics = new Dictionary<string, double>();
+        if (o.GradientPenalty > 0)
+        {
+            Tensor penalty = GradientPenalty(gan.Critic, real, fake, generator);
+            metrics["gradient_penalty"] = penalty.item<float>();
+            loss = loss + o.GradientPenalty * penalty;
+        }
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+            throw new TrainingDivergedException($"the critic's loss became {value}; lower the learning rate (--lr).");
+        loss.backward();
+        criticOptimizer.Step();
+        metrics["loss"] = value;
+        metrics["d_loss"] = value;
+        metrics["d_real"] = realScore.mean().item<float>();
+        metrics["d_fake"] = fakeScore.mean().item<float>();
+        return metrics;
+    }
+
+    /// <summary>(2) update G: minimise its loss on D(G(z)) for fresh z, then update the moving average. D's weights stay fixed.</summary>
+    public double GeneratorPhase(long count, Generator generator)
+    {
+        generatorOptimizer.ZeroGrad();
+        foreach (var p in criticParameters.Parameters) p.requires_grad = false;   // no gradient work for D in this phase
+        try
+        {
+            Tensor fakeScore = gan.Critic(gan.Generate(gan.Latents(count, generator)));
+            Tensor loss = AdversarialLosses.Generator(gan.Options.Loss, fakeScore);
+            double value = loss.item<float>();
+            if (!double.IsFinite(value))
+                throw new TrainingDivergedException($"the generator's loss became {value}; lower the learning rate (--lr).");
+            loss.backward();
+            generatorOptimizer.Step();
+            gan.UpdateAverage(AverageDecay(gan.Options.EmaDecay, criticUpdates / gan.Options.CriticSteps));
+            return value;
+        }
+        finally
+        {
+            foreach (var p in criticParameters.Parameters) p.requires_grad = true;
+        }
+    }
+
+    /// <summary>
+    /// The moving average's decay after <paramref name="generatorUpdates"/> G updates: min(decay, (1 + t) / (10 + t)),
+    /// the warm-up of TensorFlow's ExponentialMovingAverage, so short runs do not average in the initial weights.
+    /// </summary>
+    public static double AverageDecay(double decay, long generatorUpdates) =>
+        Math.Min(decay, (1.0 + generatorUpdates) / (10.0 + generatorUpdates));
+
+    /// <summary>
+    /// The WGAN-GP penalty E[(|grad_x D(x_hat)|_2 - 1)^2] at x_hat = eps x + (1 - eps) x_fake, eps ~ U(0, 1) per
+    /// example (Gulrajani et al. 2017, eq. 3), without its weight lambda. The gradient is taken with
+    /// create_graph, so the penalty itself can be differentiated with respect to D's weights.
+    /// </summary>
+    public static Tensor GradientPenalty(Func<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        long[] epsilonShape = [real.shape[0], .. Enumerable.Repeat(1L, (int)real.dim() - 1)];   // [B, 1, ...]
+        Tensor epsilon = GenerativeSharp.Runtime.SeededRandom.Uniform(epsilonShape, real.dtype, real.device, generator);
+        Tensor mixed = (epsilon * real + (1 - epsilon) * fake.detach()).detach().requires_grad_(true);
+        Tensor score = critic(mixed);                                                        // [B]
+        Tensor gradient = autograd.grad([score.sum()], [mixed], retain_graph: true, create_graph: true)[0];      // [B, ...event]
+        Tensor norm = (gradient.flatten(1).square().sum(1) + 1e-12).sqrt();                 // [B]
+        return (norm - 1).square().mean().MoveToOuterDisposeScope();
+    }
+
+    public void SaveState(IDictionary<string, Tensor> state)
+    {
+        criticOptimizer.SaveState(state, CriticPrefix);
+        generatorOptimizer.SaveState(state, GeneratorPrefix);
+        state[CounterKey] = tensor(criticUpdates);
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        criticOptimizer.LoadState(state, CriticPrefix);
+        generatorOptimizer.LoadState(state, GeneratorPrefix);
+        criticUpdates = FlatState.Get(state, CounterKey, null).item<long>();
+    }
+
+    public void Dispose()
+    {
+        criticOptimizer.Dispose();
+        generatorOptimizer.Dispose();
+        criticParameters.Dispose();
+        generatorParameters.Dispose();
+    }
+}

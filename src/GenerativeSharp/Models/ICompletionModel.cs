@@ -15,4 +15,12 @@ public interface ICompletionModel : IGenerativeModel
     /// shape, 1 = known, 0 = missing) is 1 the pixel is returned unchanged; elsewhere it is drawn.
     /// </summary>
     Tensor Complete(Tensor images, Tensor known, Generator? generator = null);
+
+    /// <summary>Throws unless the known-pixel mask has the images' shape.</summary>
+    static void CheckKnownMask(Tensor images, Tensor known)
+    {
+        if (!known.shape.SequenceEqual(images.shape))
+            throw new ArgumentException(
+                $"the known-pixel mask must have the images' shape [{string.Join(", ", images.shape)}]; got [{string.Join(", ", known.shape)}].", nameof(known));
+    }
 }

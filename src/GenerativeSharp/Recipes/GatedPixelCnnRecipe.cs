@@ -1,8 +1,6 @@
-using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
 using GenerativeSharp.Models.Autoregressive.Pixels;
-using GenerativeSharp.Training;
 using TorchSharp;
 
 namespace GenerativeSharp.Recipes;
@@ -12,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models 8-bit
 /// pixels, <c>classes=N</c> makes it class-conditional.
 /// </summary>
-public sealed class GatedPixelCnnRecipe : ModelRecipe<GatedPixelCnnOptions>
+public sealed class GatedPixelCnnRecipe : PixelModelRecipe<GatedPixelCnnOptions>
 {
     public override ModelInfo Info { get; } = new(
         "gated-pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "Gated PixelCNN", LikelihoodKind.Exact,
@@ -28,19 +26,9 @@ public sealed class GatedPixelCnnRecipe : ModelRecipe<GatedPixelCnnOptions>
         new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
+    protected override PixelLikelihoodKind Likelihood(GatedPixelCnnOptions options) => options.Likelihood;
 
-    public override BinarizationMode DefaultBinarization(string optionsJson, DataKind kind) =>
-        BinaryImageRecipes.BinarizationFor(Deserialize(optionsJson).Likelihood);
-
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        new SingleObjectiveStep(model, learningRate);
-
-    protected override GatedPixelCnnOptions DefaultOptions(long[] eventShape, DataKind kind)
-    {
-        BinaryImageRecipes.RequireImages(Info.Name, kind);
-        return new GatedPixelCnnOptions { EventShape = eventShape };
-    }
+    protected override GatedPixelCnnOptions DefaultImageOptions(long[] eventShape) => new() { EventShape = eventShape };
 
     protected override void Validate(GatedPixelCnnOptions options) => options.Validate();
 

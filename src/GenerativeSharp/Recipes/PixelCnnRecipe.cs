@@ -1,8 +1,6 @@
-using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
 using GenerativeSharp.Models.Autoregressive.Pixels;
-using GenerativeSharp.Training;
 using TorchSharp;
 
 namespace GenerativeSharp.Recipes;
@@ -12,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// pixels with dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models
 /// the 8-bit pixels instead (then the data is not binarized unless --binarize says so).
 /// </summary>
-public sealed class PixelCnnRecipe : ModelRecipe<PixelCnnOptions>
+public sealed class PixelCnnRecipe : PixelModelRecipe<PixelCnnOptions>
 {
     public override ModelInfo Info { get; } = new(
         "pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "PixelCNN", LikelihoodKind.Exact,
@@ -27,19 +25,9 @@ public sealed class PixelCnnRecipe : ModelRecipe<PixelCnnOptions>
         new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
+    protected override PixelLikelihoodKind Likelihood(PixelCnnOptions options) => options.Likelihood;
 
-    public override BinarizationMode DefaultBinarization(string optionsJson, DataKind kind) =>
-        BinaryImageRecipes.BinarizationFor(Deserialize(optionsJson).Likelihood);
-
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        new SingleObjectiveStep(model, learningRate);
-
-    protected override PixelCnnOptions DefaultOptions(long[] eventShape, DataKind kind)
-    {
-        BinaryImageRecipes.RequireImages(Info.Name, kind);
-        return new PixelCnnOptions { EventShape = eventShape };
-    }
+    protected override PixelCnnOptions DefaultImageOptions(long[] eventShape) => new() { EventShape = eventShape };
 
     protected override void Validate(PixelCnnOptions options) => options.Validate();
 

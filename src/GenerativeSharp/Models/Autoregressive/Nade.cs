@@ -101,8 +101,7 @@ public sealed class Nade : nn.Module, IDensityModel, ITrainable, ICompletionMode
     public Tensor Complete(Tensor images, Tensor known, Generator? generator = null)
     {
         CheckBatch(images);
-        if (!known.shape.SequenceEqual(images.shape))
-            throw new ArgumentException("the known-pixel mask must have the images' shape.", nameof(known));
+        ICompletionModel.CheckKnownMask(images, known);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         long count = images.shape[0];

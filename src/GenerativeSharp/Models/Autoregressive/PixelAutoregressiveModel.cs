@@ -93,8 +93,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
     public Tensor Complete(Tensor images, Tensor known, Tensor? labels, Generator? generator = null)
     {
         CheckBatch(images, fullHeight: true);
-        if (!known.shape.SequenceEqual(images.shape))
-            throw new ArgumentException($"the known-pixel mask must have the images' shape [{string.Join(", ", images.shape)}]; got [{string.Join(", ", known.shape)}].");
+        ICompletionModel.CheckKnownMask(images, known);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor x = images.to(float32).to(Device).clone();

@@ -11,7 +11,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.TrainedRun>
     public BadInputTests(TrainedRun run) => this.run = run;
 
     [Theory]
-    [InlineData("unknown model 'pixelcnn'", "train", "pixelcnn", "--data", "toy:moons")]
+    [InlineData("unknown model 'pixelsnail'", "train", "pixelsnail", "--data", "toy:moons")]
     [InlineData("unknown dataset 'no-such-data'", "train", "vae", "--data", "no-such-data")]
     [InlineData("unknown toy density", "train", "vae", "--data", "toy:spiral")]
     [InlineData("--epochs 0", "train", "vae", "--data", "toy:moons", "--epochs", "0")]

@@ -32,10 +32,10 @@ internal static class EvalCommand
         {
             Description = "model samples of the Parzen-window estimate (models without a likelihood)", DefaultValueFactory = _ => 10_000,
         };
-        var qualitySamples = new Option<int>("--quality-samples")
+        var qualitySamples = new Option<int?>("--quality-samples")
         {
-            Description = "model samples for FID / KID / precision-recall (images with a feature network) and 8gaussians mode coverage; 0 = skip",
-            DefaultValueFactory = _ => 10_000,
+            Description = "model samples for FID / KID / precision-recall (images with a feature network) and 8gaussians mode coverage; " +
+                "0 = skip; default 10,000 (0 for PixelCNNs, which draw pixel by pixel: hours for 10,000 images on a CPU)",
         };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
@@ -54,7 +54,7 @@ internal static class EvalCommand
             var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
                 CommonOptions.Positive("--parzen-samples", parsed.GetValue(parzenSamples)),
-                Math.Max(0, parsed.GetValue(qualitySamples)));
+                parsed.GetValue(qualitySamples) is int q ? Math.Max(0, q) : null);
             EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
                 parsed.GetValue(dataRoot), progressMode, context, ais);
             if (parsed.GetValue(json))
@@ -90,7 +90,7 @@ internal static class EvalCommand
         ParzenResult? parzen = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel
             ? null
             : ParzenEstimate(model.Model, splits, subset, ais?.ParzenSamples ?? 10_000, target);
-        int quality = ais?.QualitySamples ?? 10_000;
+        int quality = ais?.QualitySamples ?? DefaultQualitySamples(model.Model, context);
         return report with
         {
             Parzen = parzen,
@@ -135,7 +135,15 @@ internal static class EvalCommand
     }
 
     /// <summary>The AIS budget, and the sample count of Parzen estimates.</summary>
-    public sealed record AisSettings(int Runs, int Temperatures, int ParzenSamples = 10_000, int QualitySamples = 10_000);
+    public sealed record AisSettings(int Runs, int Temperatures, int ParzenSamples = 10_000, int? QualitySamples = null);
+
+    /// <summary>10,000 samples for the sample-quality metrics, except for PixelCNNs (one network pass per pixel), which skip them unless asked.</summary>
+    private static int DefaultQualitySamples(IGenerativeModel model, CliContext context)
+    {
+        if (model is not GenerativeSharp.Models.Autoregressive.PixelAutoregressiveModel) return 10_000;
+        context.Error.WriteLine("sample-quality metrics skipped: a PixelCNN draws pixel by pixel; ask for them with --quality-samples N.");
+        return 0;
+    }
 
     private static void PrintTable(TextWriter output, EvaluationReport report)
     {

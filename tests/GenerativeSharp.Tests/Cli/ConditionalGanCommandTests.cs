@@ -23,6 +23,14 @@ public sealed class ConditionalGanCommandTests
     }
 
     [Fact]
+    public void Bench_runs_cgan_with_class_labels()
+    {
+        CliOutcome bench = CliHost.Run("bench", "cgan", "--json", "--repeats", "2");
+        Assert.True(bench.Code == 0, bench.Error);
+        Assert.Contains("\"cgan\"", bench.LastLine);
+    }
+
+    [Fact]
     public void Train_cgan_on_toy_points_is_refused()
     {
         using var directory = new TempDirectory();

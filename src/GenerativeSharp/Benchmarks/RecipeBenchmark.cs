@@ -60,10 +60,11 @@ public static class RecipeBenchmark
         using var generator = new Generator(2, device);
         var flat = (step as SingleObjectiveStep)?.Optimizer;
         module.train();
+        using Tensor labels = zeros([batch.shape[0]], ScalarType.Int64, device);   // class 0, for class-conditional models (cgan)
         // Slow workloads (a PixelCNN step on a CPU takes seconds) get fewer repeats: the first call sets the budget.
-        repeats = Affordable(repeats, device, () => step.Step(batch, generator));
+        repeats = Affordable(repeats, device, () => step.Step(batch, labels, generator));
         warmup = Math.Min(warmup, repeats);
-        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, generator));
+        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, labels, generator));
         double[] forwardBackward = module is ITrainable trainable && flat is not null
             ? Time(warmup, repeats, device, () =>
             {

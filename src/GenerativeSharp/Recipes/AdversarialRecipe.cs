@@ -6,7 +6,7 @@ using TorchSharp;
 namespace GenerativeSharp.Recipes;
 
 /// <summary>
-/// What the GAN recipes (gan, dcgan, wgan-gp) share: the settings table, validation, the model and the
+/// What the GAN recipes (gan, dcgan, wgan-gp, cgan) share: the settings table, validation, the model and the
 /// <see cref="AdversarialStep"/>. A recipe supplies its name, default options and trainer defaults. On
 /// 2-D points every recipe uses MLP networks.
 /// </summary>
@@ -32,6 +32,8 @@ public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions>
             (o, v) => o with { EmaDecay = SettingValue.NonNegativeNumber("ema", v) }),
         new("beta1", "0.5", "Adam beta1 of both players", (o, v) => o with { Beta1 = SettingValue.NonNegativeNumber("beta1", v) }),
         new("beta2", "0.999 (0.9 for wgan-gp)", "Adam beta2 of both players", (o, v) => o with { Beta2 = SettingValue.NonNegativeNumber("beta2", v) }),
+        new("classes", "0 (10 for cgan)", "classes to condition on (needs labelled data); 0 = unconditional",
+            (o, v) => o with { Classes = SettingValue.Integer("classes", v, 0) }),
     ];
 
     public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) => new AdversarialStep((Gan)model, learningRate);

@@ -11,7 +11,9 @@ namespace GenerativeSharp.Training;
 /// arXiv:1704.00028, eq. 3); (2) every n_critic-th call, update G through D on a fresh fake batch and fold
 /// G into its moving average. Each player has its own flat parameters and Adam (<see cref="FlatAdam"/>);
 /// both optimizers' moments and the n_critic counter go into the checkpoint, and the moving average is
-/// part of the model's weights, so a resumed run is bit-identical on CPU.
+/// part of the model's weights, so a resumed run is bit-identical on CPU. A class-conditional GAN
+/// (<see cref="AdversarialOptions.Classes"/> &gt; 0) sees real examples with their labels and fakes with labels
+/// drawn uniformly, the same fake labels in both phases (Miyato and Koyama 2018, arXiv:1802.05637).
 /// </summary>
 public sealed class AdversarialStep : ITrainingStep, IDisposable
 {
@@ -45,29 +47,45 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
     /// <summary>G's parameters, in one flat buffer.</summary>
     public FlatParameters GeneratorParameters => generatorParameters;
 
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => Step(batch, null, generator);
+
+    /// <summary>One D update and, every n_critic-th call, one G update; a conditional GAN needs the batch's labels.</summary>
+    public IReadOnlyDictionary<string, double> Step(Tensor batch, Tensor? labels, Generator generator)
     {
-        var metrics = CriticPhase(batch, generator);
+        Tensor? fakeLabels = gan.Classes > 0 ? gan.RandomLabels(batch.shape[0], generator) : null;
+        var metrics = CriticPhase(batch, generator, labels, fakeLabels);
         criticUpdates++;
         if (criticUpdates % gan.Options.CriticSteps == 0)
-            metrics["g_loss"] = GeneratorPhase(batch.shape[0], generator);
+            metrics["g_loss"] = GeneratorPhase(batch.shape[0], generator, fakeLabels);
         return metrics;
     }
 
-    /// <summary>(1) update D: minimise its loss on real x and detached G(z), plus lambda * gradient penalty.</summary>
-    public Dictionary<string, double> CriticPhase(Tensor real, Generator generator)
+    /// <summary>
+    /// (1) update D: minimise its loss on real x and detached G(z), plus lambda * gradient penalty. A conditional
+    /// GAN scores real x with <paramref name="labels"/> and fakes with <paramref name="fakeLabels"/> (uniform when null).
+    /// </summary>
+    public Dictionary<string, double> CriticPhase(Tensor real, Generator generator, Tensor? labels = null, Tensor? fakeLabels = null)
     {
         AdversarialOptions o = gan.Options;
+        if (gan.Classes > 0)
+        {
+            labels = CheckLabels(labels, real.shape[0]);
+            fakeLabels ??= gan.RandomLabels(real.shape[0], generator);
+        }
+        else
+        {
+            labels = fakeLabels = null;
+        }
         criticOptimizer.ZeroGrad();
         Tensor fake;
         using (no_grad())
-            fake = gan.Generate(gan.Latents(real.shape[0], generator));
-        Tensor realScore = gan.Critic(real), fakeScore = gan.Critic(fake);    // [B], [B]
+            fake = gan.Generate(gan.Latents(real.shape[0], generator), fakeLabels);
+        Tensor realScore = gan.Critic(real, labels), fakeScore = gan.Critic(fake, fakeLabels);    // [B], [B]
         Tensor loss = AdversarialLosses.Critic(o.Loss, realScore, fakeScore);
         var metrics = new Dictionary<string, double>();
         if (o.GradientPenalty > 0)
         {
-            Tensor penalty = GradientPenalty(gan.Critic, real, fake, generator);
+            Tensor penalty = GradientPenalty(x => gan.Critic(x, labels), real, fake, generator);
             metrics["gradient_penalty"] = penalty.item<float>();
             loss = loss + o.GradientPenalty * penalty;
         }
@@ -83,14 +101,18 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
         return metrics;
     }
 
-    /// <summary>(2) update G: minimise its loss on D(G(z)) for fresh z, then update the moving average. D's weights stay fixed.</summary>
-    public double GeneratorPhase(long count, Generator generator)
+    /// <summary>
+    /// (2) update G: minimise its loss on D(G(z)) for fresh z, then update the moving average. D's weights stay fixed.
+    /// A conditional GAN generates the classes <paramref name="labels"/> (uniform when null).
+    /// </summary>
+    public double GeneratorPhase(long count, Generator generator, Tensor? labels = null)
     {
+        labels = gan.Classes > 0 ? labels ?? gan.RandomLabels(count, generator) : null;
         generatorOptimizer.ZeroGrad();
         foreach (var p in criticParameters.Parameters) p.requires_grad = false;   // no gradient work for D in this phase
         try
         {
-            Tensor fakeScore = gan.Critic(gan.Generate(gan.Latents(count, generator)));
+            Tensor fakeScore = gan.Critic(gan.Generate(gan.Latents(count, generator), labels), labels);
             Tensor loss = AdversarialLosses.Generator(gan.Options.Loss, fakeScore);
             double value = loss.item<float>();
             if (!double.IsFinite(value))
@@ -104,6 +126,24 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
         {
             foreach (var p in criticParameters.Parameters) p.requires_grad = true;
         }
+    }
+
+    /// <summary>The batch's labels as int64 on the model's device; refuses missing labels or labels outside [0, Classes).</summary>
+    private Tensor CheckLabels(Tensor? labels, long count)
+    {
+        if (labels is null)
+            throw new InvalidInputException(
+                $"the GAN is conditioned on {gan.Classes} classes, but the data has no labels (the 2-D toy data sets have none; use a labelled image directory).");
+        if (labels.dim() != 1 || labels.shape[0] != count)
+            throw new InvalidInputException($"expected one label per example ({count}); got [{string.Join(", ", labels.shape)}].");
+        Tensor y = labels.to(ScalarType.Int64).to(gan.Device);
+        if (count > 0)
+        {
+            long low = y.min().item<long>(), high = y.max().item<long>();
+            if (low < 0 || high >= gan.Classes)
+                throw new InvalidInputException($"labels must be in [0, {gan.Classes - 1}] (classes={gan.Classes}); the data has labels in [{low}, {high}].");
+        }
+        return y;
     }
 
     /// <summary>

@@ -73,6 +73,9 @@ public sealed record AdversarialOptions
 
     public double Beta2 { get; init; } = 0.999;
 
+    /// <summary>Number of classes to condition on (class embedding in G, projection discriminator in D); 0 = unconditional.</summary>
+    public int Classes { get; init; }
+
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -86,6 +89,7 @@ public sealed record AdversarialOptions
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InvalidInputException($"ema must be in [0, 1), got {EmaDecay}.");
         if (!(Beta1 >= 0 && Beta1 < 1) || !(Beta2 >= 0 && Beta2 < 1))
             throw new InvalidInputException($"Adam betas must be in [0, 1), got {Beta1} and {Beta2}.");
+        if (Classes < 0) throw new InvalidInputException($"classes must be at least 0, got {Classes}.");
         if (GradientPenalty > 0 && CriticNorm == CriticNormalization.Batch)
             throw new InvalidInputException("a gradient penalty is defined per example; use critic_norm=none with gp > 0.");
         if (Architecture == GanArchitecture.Conv)

@@ -56,7 +56,7 @@ internal sealed class DcganGenerator : nn.Module<Tensor, Tensor>
 /// batch norm after the first layer when asked (none for WGAN-GP), then a linear layer to one score
 /// per example [B]. Optionally spectrally normalised.
 /// </summary>
-internal sealed class DcganCritic : nn.Module<Tensor, Tensor>
+internal sealed class DcganCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
 {
     private readonly ModuleList<Conv2d> downs = new();
     private readonly ModuleList<BatchNorm2d> norms = new();
@@ -78,12 +78,22 @@ internal sealed class DcganCritic : nn.Module<Tensor, Tensor>
             channels = next;
         }
         long finalSide = side >> stages;
-        output = nn.Linear(channels * finalSide * finalSide, 1);
+        FeatureSize = channels * finalSide * finalSide;
+        output = nn.Linear(FeatureSize, 1);
         if (options.SpectralNorm) outputSpectral = new SpectralNorm(1);
         RegisterComponents();
     }
 
+    public long FeatureSize { get; }
+
     public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return Head(Features(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The penultimate vector: the flattened last feature map, [B, C, S, S] -> [B, C' s s].</summary>
+    public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
         Tensor h = x;
@@ -95,10 +105,16 @@ internal sealed class DcganCritic : nn.Module<Tensor, Tensor>
             if (i > 0 && norms.Count > 0) h = norms[i - 1].forward(h);
             h = nn.functional.leaky_relu(h, 0.2);                                  // side / 2
         }
-        Tensor flat = h.flatten(1);                                                 // [B, C', s, s] -> [B, C' s s]
-        Tensor score = outputSpectral is null ? output.forward(flat)
-            : nn.functional.linear(flat, outputSpectral.Normalize(output.weight!), output.bias);
-        return score.squeeze(1).MoveToOuterDisposeScope();                          // [B]
+        return h.flatten(1).MoveToOuterDisposeScope();                              // [B, C', s, s] -> [B, C' s s]
+    }
+
+    /// <summary>The unconditional score of the features, [B, F] -> [B].</summary>
+    public Tensor Head(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        Tensor score = outputSpectral is null ? output.forward(features)
+            : nn.functional.linear(features, outputSpectral.Normalize(output.weight!), output.bias);
+        return score.squeeze(1).MoveToOuterDisposeScope();                          // [B, 1] -> [B]
     }
 }
 

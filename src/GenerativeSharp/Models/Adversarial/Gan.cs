@@ -14,20 +14,25 @@ namespace GenerativeSharp.Models.Adversarial;
 /// References: Goodfellow et al., "Generative Adversarial Nets", 2014 (arXiv:1406.2661), MLP networks;
 /// Radford et al. 2016 (arXiv:1511.06434), DCGAN networks; Gulrajani et al., "Improved Training of
 /// Wasserstein GANs", 2017 (arXiv:1704.00028), WGAN-GP as the Wasserstein loss plus a gradient penalty.
+/// With <see cref="AdversarialOptions.Classes"/> &gt; 0 the GAN is class-conditional: G sees a class embedding
+/// next to z (Mirza and Osindero 2014, arXiv:1411.1784) and D is a projection discriminator (Miyato and
+/// Koyama 2018, arXiv:1802.05637); see <see cref="ConditionalGenerator"/> and <see cref="ProjectionCritic"/>.
 /// </summary>
-public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
+public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassConditionalSampler
 {
     private const int InversionSteps = 200;
 
-    private readonly nn.Module<Tensor, Tensor> generator;
-    private readonly nn.Module<Tensor, Tensor> critic;
-    private readonly nn.Module<Tensor, Tensor> average;
+    private readonly nn.Module generator;
+    private readonly nn.Module critic;
+    private readonly nn.Module average;
 
     public Gan(AdversarialOptions options) : base(nameof(Gan))
     {
         options.Validate();
         Options = options;
-        (generator, critic, average) = options.Architecture switch
+        (generator, critic, average) = options.Classes > 0
+            ? ((nn.Module)new ConditionalGenerator(options), (nn.Module)new ProjectionCritic(options), (nn.Module)new ConditionalGenerator(options))
+            : options.Architecture switch
         {
             GanArchitecture.Mlp => ((nn.Module<Tensor, Tensor>)new MlpGenerator(options), (nn.Module<Tensor, Tensor>)new MlpCritic(options),
                 (nn.Module<Tensor, Tensor>)new MlpGenerator(options)),
@@ -45,13 +50,16 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
 
     public long[] LatentShape => [Options.Latent];
 
+    /// <summary>Number of classes G and D are conditioned on; 0 when unconditional.</summary>
+    public int Classes => Options.Classes;
+
     /// <summary>G, the network the generator's optimizer updates.</summary>
     public nn.Module GeneratorNetwork => generator;
 
     /// <summary>D, the network the critic's optimizer updates.</summary>
     public nn.Module CriticNetwork => critic;
 
-    /// <summary>The moving average of G used by <see cref="Sample"/> and <see cref="Decode"/>.</summary>
+    /// <summary>The moving average of G used by <see cref="Sample(int, Generator)"/> and <see cref="Decode(Tensor)"/>.</summary>
     public nn.Module AverageNetwork => average;
 
     public Device Device => generator.parameters().First().device;
@@ -60,20 +68,24 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
     public Tensor Latents(long count, Generator? random = null) =>
         GenerativeSharp.Runtime.SeededRandom.Normal([count, Options.Latent], ScalarType.Float32, Device, random);
 
-    /// <summary>G(z) in data space, [B, ...event]; with gradients (training).</summary>
-    public Tensor Generate(Tensor z)
+    /// <summary>Labels drawn uniformly from [0, Classes), [count] int64, on the model's device.</summary>
+    public Tensor RandomLabels(long count, Generator? random = null) =>
+        GenerativeSharp.Runtime.SeededRandom.Integers(Classes, [count], ScalarType.Int64, Device, random);
+
+    /// <summary>G(z[, y]) in data space, [B, ...event]; with gradients (training). Labels [B] are required when conditional.</summary>
+    public Tensor Generate(Tensor z, Tensor? labels = null)
     {
         using var scope = NewDisposeScope();
-        return ToData(generator.forward(z)).MoveToOuterDisposeScope();
+        return ToData(Run(generator, z, labels)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>D(x): one real score per example (a logit for the minimax losses), [B].</summary>
-    public Tensor Critic(Tensor x)
+    /// <summary>D(x[, y]): one real score per example (a logit for the minimax losses), [B]. Labels [B] are required when conditional.</summary>
+    public Tensor Critic(Tensor x, Tensor? labels = null)
     {
         if (!x.shape.Skip(1).SequenceEqual(EventShape))
             throw new ArgumentException($"expected [B, {string.Join(", ", EventShape)}]; got [{string.Join(", ", x.shape)}].");
         using var scope = NewDisposeScope();
-        return critic.forward(Options.IsImage ? x * 2 - 1 : x).MoveToOuterDisposeScope();
+        return Run(critic, Options.IsImage ? x * 2 - 1 : x, labels).MoveToOuterDisposeScope();
     }
 
     /// <summary>average = decay * average + (1 - decay) * G on parameters; buffers (batch-norm statistics) are copied.</summary>
@@ -86,20 +98,38 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
             a.copy_(g);
     }
 
+    /// <summary>count examples; a conditional GAN draws their classes uniformly.</summary>
     public Tensor Sample(int count, Generator? random = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Decode(Latents(count, random)).MoveToOuterDisposeScope();
+        Tensor? labels = Classes > 0 ? RandomLabels(count, random) : null;
+        return Decode(Latents(count, random), labels).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The averaged generator's example for each code, [B, Latent] -> [B, ...event], in eval mode.</summary>
-    public Tensor Decode(Tensor z)
+    /// <summary>One example of each given class, labels [count] int64 in [0, Classes) -> [count, ...event].</summary>
+    public Tensor Sample(Tensor labels, Generator? random = null)
+    {
+        if (Classes == 0) throw new InvalidInputException("this GAN is not class-conditional (train it with --set classes=N).");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor y = labels.to(ScalarType.Int64).to(Device);
+        return Decode(Latents(y.shape[0], random), y).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The averaged generator's example for each code, [B, Latent] -> [B, ...event], in eval mode. A conditional
+    /// GAN without labels decodes every code as class 0, so that decoding stays deterministic.
+    /// </summary>
+    public Tensor Decode(Tensor z) => Decode(z, null);
+
+    /// <summary>As <see cref="Decode(Tensor)"/>, given the classes [B] of a conditional GAN.</summary>
+    public Tensor Decode(Tensor z, Tensor? labels)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         average.eval();
-        return ToData(average.forward(z)).MoveToOuterDisposeScope();
+        return ToData(Run(average, z, DefaultLabels(z, labels))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -119,7 +149,7 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
             {
                 using var step = NewDisposeScope();
                 optimizer.zero_grad();
-                Tensor loss = (ToData(average.forward(z)) - x).square().flatten(1).sum(1).mean() + 1e-3 * z.square().sum(1).mean();
+                Tensor loss = (ToData(Run(average, z, DefaultLabels(z, null))) - x).square().flatten(1).sum(1).mean() + 1e-3 * z.square().sum(1).mean();
                 loss.backward();
                 optimizer.step();
             }
@@ -128,4 +158,16 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel
     }
 
     private Tensor ToData(Tensor output) => Options.IsImage ? (output + 1) / 2 : output;
+
+    private Tensor? DefaultLabels(Tensor z, Tensor? labels) =>
+        labels ?? (Classes > 0 ? zeros([z.shape[0]], ScalarType.Int64, z.device) : null);
+
+    /// <summary>Runs an unconditional network on x, or a conditional one on (x, labels).</summary>
+    private static Tensor Run(nn.Module network, Tensor x, Tensor? labels) => network switch
+    {
+        nn.Module<Tensor, Tensor, Tensor> conditional => conditional.forward(
+            x, labels ?? throw new InvalidInputException("this GAN is class-conditional: it needs labels.")),
+        nn.Module<Tensor, Tensor> plain => plain.forward(x),
+        _ => throw new InvalidOperationException($"unexpected network {network.GetType().Name}."),
+    };
 }

@@ -42,7 +42,7 @@ internal sealed class MlpGenerator : nn.Module<Tensor, Tensor>
 /// The fully connected critic (discriminator): x [B, ...event] -> two LeakyReLU(0.2) hidden layers ->
 /// one real score per example [B]; optionally spectrally normalised.
 /// </summary>
-internal sealed class MlpCritic : nn.Module<Tensor, Tensor>
+internal sealed class MlpCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
 {
     private readonly Linear input;
     private readonly Linear middle;
@@ -57,6 +57,7 @@ internal sealed class MlpCritic : nn.Module<Tensor, Tensor>
         input = nn.Linear(dimensions, options.Hidden);
         middle = nn.Linear(options.Hidden, options.Hidden);
         output = nn.Linear(options.Hidden, 1);
+        FeatureSize = options.Hidden;
         if (options.SpectralNorm)
         {
             inputNorm = new SpectralNorm(options.Hidden);
@@ -66,12 +67,27 @@ internal sealed class MlpCritic : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public long FeatureSize { get; }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return Head(Features(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The penultimate vector, [B, ...event] -> [B, H].</summary>
+    public Tensor Features(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         Tensor h = nn.functional.leaky_relu(Apply(input, inputNorm, x.flatten(1)), 0.2);   // [B, ...event] -> [B, D] -> [B, H]
-        h = nn.functional.leaky_relu(Apply(middle, middleNorm, h), 0.2);
-        return Apply(output, outputNorm, h).squeeze(1).MoveToOuterDisposeScope();          // [B, 1] -> [B]
+        return nn.functional.leaky_relu(Apply(middle, middleNorm, h), 0.2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The unconditional score of the features, [B, H] -> [B].</summary>
+    public Tensor Head(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        return Apply(output, outputNorm, features).squeeze(1).MoveToOuterDisposeScope();   // [B, 1] -> [B]
     }
 
     private static Tensor Apply(Linear layer, SpectralNorm? norm, Tensor x) =>

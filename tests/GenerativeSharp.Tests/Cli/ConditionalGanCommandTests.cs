@@ -1,0 +1,41 @@
+namespace GenerativeSharp.Tests.Cli;
+
+public sealed class ConditionalGanCommandTests
+{
+    [Fact]
+    public void Train_cgan_on_labelled_images_then_sample_one_class()
+    {
+        using var directory = new TempDirectory();
+        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
+        string run = directory.File("run");
+        CliOutcome train = CliHost.Run("train", "cgan", "--data", data, "--steps", "4", "--out", run, "--batch-size", "16",
+            "--set", "classes=4", "--set", "hidden=8", "--set", "latent=3", "--progress", "none");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.True(File.Exists(Path.Combine(run, "checkpoint.safetensors")));
+
+        CliOutcome sample = CliHost.Run("sample", run, "--label", "2", "--count", "4", "--out", directory.File("two.png"));
+        Assert.True(sample.Code == 0, sample.Error);
+        Assert.True(File.Exists(directory.File("two.png")));
+
+        CliOutcome bad = CliHost.Run("sample", run, "--label", "9", "--out", directory.File("nine.png"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--label 9", bad.Error);
+    }
+
+    [Fact]
+    public void Bench_runs_cgan_with_class_labels()
+    {
+        CliOutcome bench = CliHost.Run("bench", "cgan", "--json", "--repeats", "2");
+        Assert.True(bench.Code == 0, bench.Error);
+        Assert.Contains("\"cgan\"", bench.LastLine);
+    }
+
+    [Fact]
+    public void Train_cgan_on_toy_points_is_refused()
+    {
+        using var directory = new TempDirectory();
+        CliOutcome train = CliHost.Run("train", "cgan", "--data", "toy:moons", "--steps", "2", "--out", directory.File("run"), "--progress", "none");
+        Assert.Equal(2, train.Code);
+        Assert.Contains("labels", train.Error);
+    }
+}

@@ -10,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models 8-bit
 /// pixels, <c>classes=N</c> makes it class-conditional.
 /// </summary>
-public sealed class GatedPixelCnnRecipe : PixelModelRecipe<GatedPixelCnnOptions>
+public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOptions>
 {
     public override ModelInfo Info { get; } = new(
         "gated-pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "Gated PixelCNN", LikelihoodKind.Exact,

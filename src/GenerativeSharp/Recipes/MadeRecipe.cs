@@ -1,7 +1,5 @@
-using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
-using GenerativeSharp.Training;
 using TorchSharp;
 
 namespace GenerativeSharp.Recipes;
@@ -10,7 +8,7 @@ namespace GenerativeSharp.Recipes;
 /// The MADE recipe: one hidden layer of 500 ReLU units, one mask (natural order), Adam 1e-3,
 /// batch 100, dynamic binarization. Binary images only.
 /// </summary>
-public sealed class MadeRecipe : ModelRecipe<MadeOptions>
+public sealed class MadeRecipe : FullyVisibleRecipe<MadeOptions>
 {
     public override ModelInfo Info { get; } = new(
         "made", TaxonomyCell.FullyVisibleBeliefNet, "MADE", LikelihoodKind.Exact,
@@ -25,16 +23,7 @@ public sealed class MadeRecipe : ModelRecipe<MadeOptions>
         new("mask_seed", "0", "seed of the orderings and connectivity", (o, v) => o with { MaskSeed = SettingValue.Integer("mask_seed", v, 0) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
-
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        new SingleObjectiveStep(model, learningRate);
-
-    protected override MadeOptions DefaultOptions(long[] eventShape, DataKind kind)
-    {
-        BinaryImageRecipes.RequireImages(Info.Name, kind);
-        return new MadeOptions { EventShape = eventShape };
-    }
+    protected override MadeOptions DefaultImageOptions(long[] eventShape) => new() { EventShape = eventShape };
 
     protected override void Validate(MadeOptions options) => options.Validate();
 

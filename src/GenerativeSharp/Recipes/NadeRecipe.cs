@@ -1,7 +1,5 @@
-using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
-using GenerativeSharp.Training;
 using TorchSharp;
 
 namespace GenerativeSharp.Recipes;
@@ -10,7 +8,7 @@ namespace GenerativeSharp.Recipes;
 /// The NADE recipe: 500 sigmoid hidden units shared by all conditionals, Adam 1e-3, batch 100,
 /// dynamic binarization. Binary images only.
 /// </summary>
-public sealed class NadeRecipe : ModelRecipe<NadeOptions>
+public sealed class NadeRecipe : FullyVisibleRecipe<NadeOptions>
 {
     public override ModelInfo Info { get; } = new(
         "nade", TaxonomyCell.FullyVisibleBeliefNet, "NADE", LikelihoodKind.Exact,
@@ -21,16 +19,7 @@ public sealed class NadeRecipe : ModelRecipe<NadeOptions>
         new("hidden", "500", "hidden units", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => BinaryImageRecipes.Defaults;
-
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        new SingleObjectiveStep(model, learningRate);
-
-    protected override NadeOptions DefaultOptions(long[] eventShape, DataKind kind)
-    {
-        BinaryImageRecipes.RequireImages(Info.Name, kind);
-        return new NadeOptions { EventShape = eventShape };
-    }
+    protected override NadeOptions DefaultImageOptions(long[] eventShape) => new() { EventShape = eventShape };
 
     protected override void Validate(NadeOptions options) => options.Validate();
 

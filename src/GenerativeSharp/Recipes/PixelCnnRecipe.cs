@@ -10,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// pixels with dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models
 /// the 8-bit pixels instead (then the data is not binarized unless --binarize says so).
 /// </summary>
-public sealed class PixelCnnRecipe : PixelModelRecipe<PixelCnnOptions>
+public sealed class PixelCnnRecipe : FullyVisibleRecipe<PixelCnnOptions>
 {
     public override ModelInfo Info { get; } = new(
         "pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "PixelCNN", LikelihoodKind.Exact,

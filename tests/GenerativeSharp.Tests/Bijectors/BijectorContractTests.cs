@@ -22,6 +22,8 @@ public sealed class BijectorContractTests
         new("affine-vector", () => new AffineCoupling(CouplingMasks.Alternating(4, false), CouplingNetworks.Mlp(8, 2)), [4]),
         new("affine-checkerboard", () => new AffineCoupling(CouplingMasks.Checkerboard([2, 4, 4], true), CouplingNetworks.Conv(4)), [2, 4, 4]),
         new("affine-channels", () => new AffineCoupling(CouplingMasks.Channels([4, 2, 2], false), CouplingNetworks.Conv(4)), [4, 2, 2]),
+        new("spline-vector", () => new SplineCoupling(CouplingMasks.Alternating(4, true), CouplingNetworks.Mlp(8, 2), 5, 1.5), [4]),
+        new("spline-checkerboard", () => new SplineCoupling(CouplingMasks.Checkerboard([2, 4, 4], false), CouplingNetworks.Conv(4), 4, 2.0), [2, 4, 4]),
         new("additive", () => new AdditiveCoupling(CouplingMasks.Alternating(5, true), CouplingNetworks.Mlp(8, 1)), [5]),
         new("permutation", () => new Permutation([3, 0, 2, 1]), [4]),
         new("reverse", () => Permutation.Reverse(3), [3, 2, 2]),

@@ -54,4 +54,25 @@ public sealed class FlowCommandTests
         Assert.Equal(root.GetProperty("nll_nats").GetDouble() - root.GetProperty("true_nll_nats").GetDouble(), gap, 3);
         Assert.True(gap > -0.02, $"a KL gap below zero is a bug: {gap}");
     }
+
+    [Fact]
+    public void Spline_couplings_fit_two_spirals_closer_than_affine_couplings_in_the_same_steps()
+    {
+        using var directory = new TempDirectory();
+        double Gap(string coupling)
+        {
+            string run = directory.File(coupling);
+            CliOutcome train = CliHost.Run("train", "realnvp", "--data", "toy:2spirals", "--steps", "200", "--out", run,
+                "--set", "layers=4", "--set", "hidden=32", "--set", $"coupling={coupling}", "--progress", "none");
+            Assert.True(train.Code == 0, train.Error);
+            CliOutcome eval = CliHost.Run("eval", run, "--json", "--limit", "4000", "--progress", "none");
+            Assert.True(eval.Code == 0, eval.Error);
+            using var report = JsonDocument.Parse(eval.LastLine);
+            return report.RootElement.GetProperty("kl_gap_nats").GetDouble();
+        }
+        double affine = Gap("affine");
+        double spline = Gap("spline");
+        Assert.True(spline > -0.02, $"a KL gap below zero is a bug: {spline}");
+        Assert.True(spline < affine, $"spline gap {spline} should be below the affine gap {affine}");
+    }
 }

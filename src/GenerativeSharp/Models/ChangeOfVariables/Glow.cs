@@ -49,7 +49,7 @@ public sealed class Glow : FlowModel
         {
             yield return new ActNorm(shape[0]);
             yield return new InvertibleConv1x1(shape[0]);
-            yield return new AffineCoupling(shape.Length == 1
+            yield return o.NewCoupling(shape.Length == 1
                 ? CouplingMasks.Alternating(shape[0], flip: false)
                 : CouplingMasks.Channels(shape, flip: false), network);
         }

@@ -17,6 +17,7 @@ public sealed class Maf : FlowModel
     private static FlowOptions Checked(FlowOptions options)
     {
         options.Validate();
+        options.RequireAffineCoupling("maf", "its layers are masked autoregressive transforms");
         return options;
     }
 

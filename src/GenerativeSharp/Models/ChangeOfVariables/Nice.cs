@@ -16,6 +16,7 @@ public sealed class Nice : FlowModel
     private static FlowOptions Checked(FlowOptions options)
     {
         options.Validate();
+        options.RequireAffineCoupling("nice", "its couplings are additive");
         return options;
     }
 

@@ -29,7 +29,7 @@ public sealed class RealNvp : FlowModel
         {
             var network = CouplingNetworks.Mlp(o.Hidden, o.Depth);
             return new Chain(Enumerable.Range(0, o.Layers)
-                .Select(k => (Bijector)new AffineCoupling(CouplingMasks.Alternating(o.EventShape[0], flip: k % 2 == 1), network)));
+                .Select(k => o.NewCoupling(CouplingMasks.Alternating(o.EventShape[0], flip: k % 2 == 1), network)));
         }
         return new Chain([new Logit(o.Alpha), Scale(o.EventShape, o.Levels, o)]);
     }
@@ -39,12 +39,12 @@ public sealed class RealNvp : FlowModel
     {
         var network = CouplingNetworks.Conv(o.Hidden);
         var parts = Enumerable.Range(0, o.Layers)
-            .Select(k => (Bijector)new AffineCoupling(CouplingMasks.Checkerboard(shape, flip: k % 2 == 1), network)).ToList();
+            .Select(k => o.NewCoupling(CouplingMasks.Checkerboard(shape, flip: k % 2 == 1), network)).ToList();
         if (levels == 0) return new Chain(parts);
         long[] squeezed = [shape[0] * 4, shape[1] / 2, shape[2] / 2];
         parts.Add(new Squeeze());
         parts.AddRange(Enumerable.Range(0, o.Layers)
-            .Select(k => (Bijector)new AffineCoupling(CouplingMasks.Channels(squeezed, flip: k % 2 == 1), network)));
+            .Select(k => o.NewCoupling(CouplingMasks.Channels(squeezed, flip: k % 2 == 1), network)));
         long[] rest = [squeezed[0] - squeezed[0] / 2, squeezed[1], squeezed[2]];
         parts.Add(new MultiScaleSplit(squeezed, Scale(rest, levels - 1, o)));
         return new Chain(parts);

@@ -10,7 +10,8 @@ namespace GenerativeSharp.Models.ChangeOfVariables;
 /// at each scale <c>Layers</c> checkerboard couplings, a squeeze, <c>Layers</c> channel couplings and
 /// a split that factors out half the channels; the last scale has <c>Layers</c> checkerboard
 /// couplings. Conditioners are small convolutional nets (3x3, 1x1, 3x3) instead of the paper's
-/// ResNets, and there is no batch normalisation.
+/// ResNets, and there is no batch normalisation. With <see cref="FlowOptions.Coupling"/> = spline
+/// every affine coupling becomes a <see cref="SplineCoupling"/> (Durkan et al. 2019, "RQ-NSF (C)").
 /// </summary>
 public sealed class RealNvp : FlowModel
 {

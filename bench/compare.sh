@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Compares GenerativeSharp's training-step times with PyTorch peers of the same workloads.
-# Runs `./gensharp bench --json` from the repository root, then bench/peers/vae_step.py and
+# Runs `./gensharp bench vae conv-stack --json` from the repository root, then bench/peers/vae_step.py and
 # bench/peers/conv_stack.py with the same device, threads and repeats, and prints one table.
 #
-#   bench/compare.sh [--device cpu|cuda] [--repeats N] [--threads N]
+#   bench/compare.sh [--device cpu|cuda] [--repeats N] [--threads N] [--peer-channels-last]
+#
+# --peer-channels-last runs the PyTorch conv-stack in torch.channels_last, the layout
+# GenerativeSharp gives convolution weights on a CPU (GENSHARP_CONV_LAYOUT=contiguous turns ours off).
 #
 # Environment:
 #   PYTHON               interpreter with PyTorch (default /usr/bin/python3: Debian's torch 1.13)
@@ -18,8 +21,9 @@ python="${PYTHON:-/usr/bin/python3}"
 device=cpu
 repeats=30
 threads=2
+peer_layout=()
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device="${2:?--device needs a value}"; shift 2 ;;
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
     --repeats=*) repeats="${1#*=}"; shift ;;
     --threads) threads="${2:?--threads needs a value}"; shift 2 ;;
     --threads=*) threads="${1#*=}"; shift ;;
+    --peer-channels-last) peer_layout=(--channels-last); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -45,18 +50,20 @@ if [ -n "${GENSHARP_BENCH_JSON:-}" ]; then
   cp "$GENSHARP_BENCH_JSON" "$tmp/gensharp.json"
 else
   gs_threads="${GENSHARP_THREADS:-$threads}"
-  echo "compare.sh: ./gensharp bench --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
+  echo "compare.sh: ./gensharp bench vae conv-stack --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
   if [ "$gs_threads" = default ]; then
-    (cd "$root" && ./gensharp bench --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && ./gensharp bench vae conv-stack --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   else
-    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench vae conv-stack --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   fi
 fi
 
 peers=()
 for peer in vae_step conv_stack; do
   echo "compare.sh: $python bench/peers/$peer.py --device $device --threads $threads --repeats $repeats" >&2
-  "$python" "$here/peers/$peer.py" --device "$device" --threads "$threads" --repeats "$repeats" > "$tmp/$peer.json"
+  extra=()
+  [ "$peer" = conv_stack ] && extra=("${peer_layout[@]}")
+  "$python" "$here/peers/$peer.py" --device "$device" --threads "$threads" --repeats "$repeats" "${extra[@]}" > "$tmp/$peer.json"
   peers+=("$tmp/$peer.json")
 done
 

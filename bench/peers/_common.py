@@ -21,6 +21,8 @@ def parse_args(description, argv=None):
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads(N) (default: 2)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed calls before each measurement (default: 5)")
     parser.add_argument("--repeats", type=int, default=30, help="timed repetitions per measurement (default: 30)")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="convolutional peers: model and inputs in torch.channels_last (GenerativeSharp's CPU layout)")
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error("--threads must be at least 1")

@@ -5,7 +5,8 @@ Input [32, 1, 14, 14] from torch.randn (fixed seed); Conv2d(1, 8, 3, padding=1) 
 50 x [Conv2d(8, 8, 3, padding=1) + ReLU]; global average pool over H, W -> [32, 8]; Linear(8, 10);
 cross-entropy against fixed random labels in 0..9; Adam lr 1e-3. 104 parameter tensors: many
 small kernels, so the per-op and per-parameter overheads (dispatch, optimizer loop) dominate.
-No sampling (sample_ms_per_item is null).
+No sampling (sample_ms_per_item is null). --channels-last puts the model and the input in
+torch.channels_last (what GenerativeSharp does on a CPU, src/GenerativeSharp/Runtime/ConvolutionLayout.cs).
 
 Prints the torch configuration to stderr and one JSON object on the last line of stdout.
 """
@@ -49,16 +50,21 @@ def main(argv=None):
 
     torch.manual_seed(0)
     model = ConvStack().to(device)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     # Same seeds as the C# ConvStackProbe (labels 17, inputs 18); the two frameworks' generators
     # still draw different numbers, which does not matter for timing.
     labels = torch.randint(0, CLASSES, (BATCH,), generator=torch.Generator().manual_seed(17)).to(device)
     inputs = torch.randn((BATCH,) + INPUT_SHAPE, generator=torch.Generator().manual_seed(18)).to(device)
+    if args.channels_last:
+        inputs = inputs.contiguous(memory_format=torch.channels_last)
 
     def objective():
         return F.cross_entropy(model(inputs), labels), {}
 
     result = _common.base_result("conv-stack", args, model, optimizer, BATCH)
+    result["channels_last"] = bool(args.channels_last)
     assert result["parameter_tensors"] == 104, result["parameter_tensors"]
     result.update(_common.measure_training(model, optimizer, objective, args, device))
     result["sample_ms_per_item"] = None

@@ -49,6 +49,7 @@ public static class RecipeBenchmark
         using (probe)
         {
             probe.to(device);
+            ConvolutionLayout.Prefer(probe, device);
             using Tensor batch = ConvStackProbe.Batch(device);
             return Measure(ConvStack, probe, new SingleObjectiveStep(probe, 1e-3), batch, device, warmup, repeats, null, 0);
         }

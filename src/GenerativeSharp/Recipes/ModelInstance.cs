@@ -33,6 +33,7 @@ public sealed class ModelInstance : IDisposable
             module = recipe.Build(optionsJson);
         }
         module.to(device);
+        Runtime.ConvolutionLayout.Prefer(module, device);
         return new ModelInstance(recipe, optionsJson, module);
     }
 

@@ -71,6 +71,7 @@ public static class Checkpoint
             throw new InvalidInputException($"{path}: weights do not fit the model's options ({e.Message}).", e);
         }
         model.Module.to(device);
+        Runtime.ConvolutionLayout.Prefer(model.Module, device);
         var extra = content.Tensors.Where(t => t.Key.StartsWith(InternalPrefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key, t => t.Value.clone());
         return new LoadedCheckpoint(model, state, extra);

@@ -24,7 +24,7 @@ internal sealed class SpectralNorm : nn.Module
     public Tensor Normalize(Tensor weight)
     {
         using var scope = NewDisposeScope();
-        Tensor w = weight.view(weight.shape[0], -1);                             // [out, in * k * k]
+        Tensor w = weight.reshape(weight.shape[0], -1);                          // [out, in * k * k] (a copy if channels-last)
         Tensor uNew, v;
         using (no_grad())
         {

@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using TorchSharp;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
@@ -9,7 +10,8 @@ namespace GenerativeSharp.Training.Optimizers;
 /// parameter becomes a view into <see cref="Values"/> and its gradient a view into
 /// <see cref="Gradients"/>, so backward accumulates straight into the flat gradient and an
 /// optimizer updates all parameters with a handful of whole-buffer ops instead of a chain of small
-/// ops per tensor. Build it after the module has reached its device and loaded its weights; moving
+/// ops per tensor. Each view keeps its parameter's memory layout (channels-last convolution weights
+/// on a CPU, <see cref="ConvolutionLayout"/>). Build it after the module has reached its device and loaded its weights; moving
 /// the module afterwards breaks the views.
 /// </summary>
 public sealed class FlatParameters : IDisposable
@@ -32,10 +34,10 @@ public sealed class FlatParameters : IDisposable
         foreach (Parameter p in Parameters)
         {
             long n = p.numel();
-            Tensor value = Values.narrow(0, offset, n).view(p.shape);
+            Tensor value = ConvolutionLayout.ViewLike(Values.narrow(0, offset, n), p);   // keeps p's layout (e.g. channels-last)
             value.copy_(p);
             p.set_(value);                                     // the parameter now lives in Values
-            Tensor gradient = Gradients.narrow(0, offset, n).view(p.shape);
+            Tensor gradient = ConvolutionLayout.ViewLike(Gradients.narrow(0, offset, n), p);
             p.grad = gradient;                                 // backward accumulates in place into Gradients
             views.Add(value);
             views.Add(gradient);

@@ -8,10 +8,11 @@ namespace GenerativeSharp.Runtime;
 /// works in channels-last (NHWC) order: given NCHW tensors it reorders input, weight and output on
 /// every call and again in backward. A convolution whose weight is channels-last runs in NHWC and
 /// returns a channels-last output, so a stack of convolutions stays in NHWC end to end (measured in
-/// docs/performance.md: a 51-convolution step 30-40% faster, PixelCNN and RealNVP steps 10-25%).
+/// docs/performance.md: the 51-convolution probe's step 1.8x faster, Glow's 20%, DCGAN's 9%).
 /// <see cref="Prefer"/> re-lays a model's 4-D parameters that way where it is placed on a CPU; shapes,
-/// values and names do not change, only strides. On CUDA it does nothing. Setting the environment
-/// variable <c>GENSHARP_CONV_LAYOUT=contiguous</c> turns it off (for A/B measurements).
+/// values and names do not change, only strides. On CUDA it does nothing, and a model that measured
+/// slower that way says so with <see cref="IKeepsContiguousConvolutions"/> (PixelCNN). Setting the
+/// environment variable <c>GENSHARP_CONV_LAYOUT=contiguous</c> turns it off (for A/B measurements).
 /// </summary>
 public static class ConvolutionLayout
 {
@@ -26,7 +27,7 @@ public static class ConvolutionLayout
     /// <summary>Re-lays every 4-D floating-point parameter of <paramref name="module"/> channels-last when <see cref="ChannelsLast"/> holds.</summary>
     public static void Prefer(nn.Module module, Device device)
     {
-        if (!ChannelsLast(device)) return;
+        if (!ChannelsLast(device) || module is IKeepsContiguousConvolutions) return;
         using var noGrad = no_grad();
         foreach (var parameter in module.parameters())
         {
@@ -52,3 +53,9 @@ public static class ConvolutionLayout
         return flat.view(outerToInner.Select(d => shape[d]).ToArray()).permute(back);   // dims in memory order -> like's order
     }
 }
+
+/// <summary>
+/// A model whose CPU training step measured slower with channels-last convolution weights, so
+/// <see cref="ConvolutionLayout.Prefer"/> leaves it contiguous (PixelCNN: about 10% slower).
+/// </summary>
+public interface IKeepsContiguousConvolutions;

@@ -99,4 +99,20 @@ public sealed class ConvolutionLayoutTests
             Assert.True(view.equal(source).all().item<bool>());
         }
     }
+
+    [Fact]
+    public void Models_place_convolution_weights_channels_last_on_cpu_except_pixelcnn()
+    {
+        using var dcgan = Build("dcgan");
+        Assert.All(dcgan.Module.parameters().Where(p => p.dim() == 4 && p.shape[1] > 1), p => Assert.True(IsChannelsLast(p)));   // one input channel: either layout
+        using var pixelcnn = Build("pixelcnn");
+        Assert.All(pixelcnn.Module.parameters().Where(p => p.dim() == 4 && p.shape[1] > 1), p => Assert.False(IsChannelsLast(p)));
+    }
+
+    private static GenerativeSharp.Recipes.ModelInstance Build(string name)
+    {
+        var recipe = GenerativeSharp.Recipes.ModelCatalog.Get(name);
+        string options = recipe.ConfigureOptions([1, 28, 28], GenerativeSharp.Data.DataKind.Images, new Dictionary<string, string>());
+        return GenerativeSharp.Recipes.ModelInstance.Create(recipe, options, 0, CPU);
+    }
 }

@@ -11,8 +11,9 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// left, so p(x) = prod_ij p(x_ij | pixels before ij) is exact; the stacked masks leave a blind
 /// spot to the upper right that <see cref="GatedPixelCnn"/> removes.
 /// Reference: van den Oord, Kalchbrenner and Kavukcuoglu, "Pixel Recurrent Neural Networks", ICML 2016.
+/// Its weights stay contiguous on a CPU: channels-last made its step about 10% slower (docs/performance.md).
 /// </summary>
-public sealed class PixelCnn : PixelAutoregressiveModel
+public sealed class PixelCnn : PixelAutoregressiveModel, Runtime.IKeepsContiguousConvolutions
 {
     private readonly MaskedConv2d input;
     private readonly ModuleList<ResidualBlock> blocks;

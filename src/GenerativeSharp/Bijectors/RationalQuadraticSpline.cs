@@ -29,58 +29,52 @@ public static class RationalQuadraticSpline
     /// [..., 3K - 1] (widths, heights, interior derivatives, in that order on the last axis).
     /// Returns y [...] and log |g'(x)| [...].
     /// </summary>
-    public static (Tensor Output, Tensor LogDerivative) Apply(Tensor x, Tensor parameters, double tailBound)
-    {
-        using var scope = NewDisposeScope();
-        Knots k = Knots.From(parameters, tailBound);
-        Tensor inside = x.ge(-tailBound).logical_and(x.le(tailBound));
-        Tensor xc = x.clamp(-tailBound, tailBound);
-
-        Tensor bin = BinIndex(k.InputEdges, xc);                           // [..., 1]
-        Bin b = k.Select(bin);
-        Tensor theta = (xc - b.X0) / b.Width;                              // [...] in [0, 1]
-        Tensor oneMinus = 1 - theta;
-        Tensor mixed = theta * oneMinus;
-        Tensor denominator = b.Slope + (b.D0 + b.D1 - 2 * b.Slope) * mixed;
-        Tensor y = b.Y0 + b.Height * (b.Slope * theta.square() + b.D0 * mixed) / denominator;
-        Tensor derivativeNumerator = b.Slope.square()
-            * (b.D1 * theta.square() + 2 * b.Slope * mixed + b.D0 * oneMinus.square());
-        Tensor logDerivative = derivativeNumerator.log() - 2 * denominator.log();
-
-        Tensor output = where(inside, y, x);
-        Tensor logDet = where(inside, logDerivative, zeros_like(logDerivative));
-        return (output.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
-    }
+    public static (Tensor Output, Tensor LogDerivative) Apply(Tensor x, Tensor parameters, double tailBound) =>
+        Evaluate(x, parameters, tailBound, inverse: false);
 
     /// <summary>x = g^{-1}(y) elementwise, with log |dx/dy| [...]; the same parameter layout as <see cref="Apply"/>.</summary>
-    public static (Tensor Output, Tensor LogDerivative) ApplyInverse(Tensor y, Tensor parameters, double tailBound)
+    public static (Tensor Output, Tensor LogDerivative) ApplyInverse(Tensor y, Tensor parameters, double tailBound) =>
+        Evaluate(y, parameters, tailBound, inverse: true);
+
+    /// <summary>The spline or its inverse inside [-B, B], the identity (log-derivative 0) outside.</summary>
+    private static (Tensor Output, Tensor LogDerivative) Evaluate(Tensor input, Tensor parameters, double tailBound, bool inverse)
     {
         using var scope = NewDisposeScope();
         Knots k = Knots.From(parameters, tailBound);
-        Tensor inside = y.ge(-tailBound).logical_and(y.le(tailBound));
-        Tensor yc = y.clamp(-tailBound, tailBound);
-
-        Tensor bin = BinIndex(k.OutputEdges, yc);                          // [..., 1]
-        Bin b = k.Select(bin);
-        Tensor offset = yc - b.Y0;
+        Tensor inside = input.ge(-tailBound).logical_and(input.le(tailBound));
+        Tensor clamped = input.clamp(-tailBound, tailBound);
+        Bin b = k.Select(BinIndex(inverse ? k.OutputEdges : k.InputEdges, clamped));   // bin index [..., 1]
         Tensor curvature = b.D0 + b.D1 - 2 * b.Slope;
-        // theta solves a theta^2 + b theta + c = 0 (eq. 6-8), taking the root in [0, 1] in its
-        // numerically stable form 2c / (-b - sqrt(b^2 - 4ac)).
-        Tensor qa = b.Height * (b.Slope - b.D0) + offset * curvature;
-        Tensor qb = b.Height * b.D0 - offset * curvature;
-        Tensor qc = -b.Slope * offset;
-        Tensor discriminant = (qb.square() - 4 * qa * qc).clamp_min(0);
-        Tensor theta = (2 * qc / (-qb - discriminant.sqrt())).clamp(0, 1);
-        Tensor x = b.X0 + theta * b.Width;
 
+        Tensor theta, moved;
+        if (inverse)
+        {
+            // theta solves a theta^2 + b theta + c = 0 (eq. 6-8), taking the root in [0, 1] in its
+            // numerically stable form 2c / (-b - sqrt(b^2 - 4ac)).
+            Tensor offset = clamped - b.Y0;
+            Tensor qa = b.Height * (b.Slope - b.D0) + offset * curvature;
+            Tensor qb = b.Height * b.D0 - offset * curvature;
+            Tensor qc = -b.Slope * offset;
+            Tensor discriminant = (qb.square() - 4 * qa * qc).clamp_min(0);
+            theta = (2 * qc / (-qb - discriminant.sqrt())).clamp(0, 1);
+            moved = b.X0 + theta * b.Width;
+        }
+        else
+        {
+            theta = (clamped - b.X0) / b.Width;                            // [...] in [0, 1]
+            Tensor mixedTheta = theta * (1 - theta);
+            moved = b.Y0 + b.Height * (b.Slope * theta.square() + b.D0 * mixedTheta) / (b.Slope + curvature * mixedTheta);
+        }
+
+        // dy/dx at theta (eq. 5): slope^2 (d1 theta^2 + 2 slope theta (1 - theta) + d0 (1 - theta)^2) / denominator^2.
         Tensor oneMinus = 1 - theta;
         Tensor mixed = theta * oneMinus;
         Tensor denominator = b.Slope + curvature * mixed;
-        Tensor derivativeNumerator = b.Slope.square()
-            * (b.D1 * theta.square() + 2 * b.Slope * mixed + b.D0 * oneMinus.square());
-        Tensor logDerivative = 2 * denominator.log() - derivativeNumerator.log();
+        Tensor numerator = b.Slope.square() * (b.D1 * theta.square() + 2 * b.Slope * mixed + b.D0 * oneMinus.square());
+        Tensor logDerivative = numerator.log() - 2 * denominator.log();
+        if (inverse) logDerivative = -logDerivative;
 
-        Tensor output = where(inside, x, y);
+        Tensor output = where(inside, moved, input);
         Tensor logDet = where(inside, logDerivative, zeros_like(logDerivative));
         return (output.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
     }

@@ -12,13 +12,14 @@ namespace GenerativeSharp.Cli.Commands;
 /// <summary>
 /// <c>gensharp breed DIR --parents SEED,SEED --children N --mutation X</c>: mixes the parents' latent codes
 /// (<see cref="Breeding"/>), decodes the children and writes a grid (parents first, then children) with each
-/// seed under its image; a child's seed can be a parent in the next call.
+/// seed under its image; a child's seed can be a parent in the next call. On a class-conditional GAN the
+/// genomes carry class genes too (<see cref="Breeding"/>), and each seed's classes are printed.
 /// </summary>
 internal static class BreedCommand
 {
     public static Command Create(CliContext context)
     {
-        var directory = new Argument<string>("DIR") { Description = "a run directory of a model with a latent space (gan, dcgan, wgan-gp, vae)" };
+        var directory = new Argument<string>("DIR") { Description = "a run directory of a model with a latent space (gan, dcgan, wgan-gp, cgan, vae)" };
         var parents = new Option<string>("--parents") { Description = "comma-separated seeds, e.g. 3,17 (a child's seed works too)", Required = true };
         var children = new Option<int>("--children") { Description = "how many children", DefaultValueFactory = _ => 8 };
         var mutation = new Option<double>("--mutation") { Description = "share of fresh noise in [0, 1]", DefaultValueFactory = _ => 0.25 };
@@ -40,21 +41,32 @@ internal static class BreedCommand
             if (model.Model is not ILatentModel latent || latent.LatentShape.Length != 1 || latent.EventShape.Length != 3)
                 throw new InvalidInputException($"{model.Recipe.Info.Name}: breeding needs an image model with a flat latent code.");
             int size = (int)latent.LatentShape[0];
+            int classes = model.Model is IClassMixingDecoder { Classes: > 0 } mixing ? mixing.Classes : 0;   // class genes for conditional GANs
             Breeding book = Breeding.Open(dir);
-            var (childSeeds, codes) = book.Breed(parentSeeds, count, parsed.GetValue(mutation), parsed.GetValue(seed), size);
+            var (childSeeds, codes) = book.Breed(parentSeeds, count, parsed.GetValue(mutation), parsed.GetValue(seed), size, classes);
             using var scope = torch.NewDisposeScope();
             model.Module.eval();
             int columns = Math.Max(parentSeeds.Length, Math.Min(count, 8));
             int blanks = columns - parentSeeds.Length;                                  // the parents' row is padded, children start a new row
-            torch.Tensor parentCodes = torch.stack(parentSeeds.Select(s => book.LatentOf(s, size)).ToArray());   // [P, L]
-            torch.Tensor all = torch.cat([parentCodes, torch.zeros(blanks, size), codes]).to(target);            // [P + blanks + N, L]
-            torch.Tensor images = latent.Decode(all).cpu();
+            torch.Tensor parentGenomes = torch.stack(parentSeeds.Select(s => book.LatentOf(s, size, classes)).ToArray());   // [P, L + C]
+            torch.Tensor all = torch.cat([parentGenomes, torch.zeros(blanks, size + classes), codes]).to(target);         // [P + blanks + N, L + C]
+            torch.Tensor images = (classes > 0
+                ? ((IClassMixingDecoder)model.Model).DecodeClassMix(all.narrow(1, 0, size), all.narrow(1, size, classes))
+                : latent.Decode(all)).cpu();
             string path = parsed.GetValue(output) ?? Path.Combine(dir, $"breed-{string.Join("-", parentSeeds)}.png");
             string?[] labels = [.. parentSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture)), .. Enumerable.Repeat<string?>(null, blanks),
                 .. childSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture))];
             LabelledGrid.Write(path, images, labels, columns);
             book.Save();
             context.Out.WriteLine($"wrote {path}: parents {string.Join(", ", parentSeeds)} (first row), children {string.Join(", ", childSeeds)}");
+            if (classes > 0)
+            {
+                // [P + blanks + N, C] -> one line per seed: "17: class 3", "123456: classes 3 60%, 8 40%"
+                torch.Tensor weights = torch.cat([parentGenomes, codes]).narrow(1, size, classes);
+                long[] shown = [.. parentSeeds, .. childSeeds];
+                for (int i = 0; i < shown.Length; i++)
+                    context.Out.WriteLine($"  {shown[i]}: {Breeding.DescribeClasses(weights[i])}");
+            }
             return ExitCodes.Success;
         });
         return command;

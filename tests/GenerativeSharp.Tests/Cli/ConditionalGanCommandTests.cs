@@ -23,6 +23,27 @@ public sealed class ConditionalGanCommandTests
     }
 
     [Fact]
+    public void Breed_on_a_cgan_carries_class_genes_and_repeats()
+    {
+        using var directory = new TempDirectory();
+        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
+        string run = directory.File("run");
+        CliOutcome train = CliHost.Run("train", "cgan", "--data", data, "--steps", "2", "--out", run, "--batch-size", "16",
+            "--set", "classes=4", "--set", "hidden=8", "--set", "latent=3", "--progress", "none");
+        Assert.True(train.Code == 0, train.Error);
+        CliOutcome one = CliHost.Run("breed", run, "--parents", "1,2", "--children", "3", "--out", directory.File("a.png"));
+        CliOutcome two = CliHost.Run("breed", run, "--parents", "1,2", "--children", "3", "--out", directory.File("b.png"));
+        Assert.True(one.Code == 0, one.Error);
+        Assert.Equal(one.Out.Replace("a.png", "b.png"), two.Out);
+        Assert.Equal(File.ReadAllBytes(directory.File("a.png")), File.ReadAllBytes(directory.File("b.png")));
+        Assert.Contains("  1: class ", one.Out);
+        Assert.Equal(5, one.Out.Split('\n').Count(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains(": class")));
+        string child = one.Out.Split("children ")[1].Split(',')[0].Trim();
+        CliOutcome next = CliHost.Run("breed", run, "--parents", $"{child},1", "--children", "2", "--out", directory.File("c.png"));
+        Assert.True(next.Code == 0, next.Error);
+    }
+
+    [Fact]
     public void Bench_runs_cgan_with_class_labels()
     {
         CliOutcome bench = CliHost.Run("bench", "cgan", "--json", "--repeats", "2");

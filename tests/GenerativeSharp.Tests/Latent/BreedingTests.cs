@@ -38,6 +38,40 @@ public sealed class BreedingTests
     }
 
     [Fact]
+    public void Class_genes_start_one_hot_and_children_mix_only_their_parents_classes()
+    {
+        using var directory = new TempDirectory();
+        Breeding book = Breeding.Open(directory.Path);
+        using var scope = NewDisposeScope();
+        long[] parents = Enumerable.Range(0, 40).Select(i => (long)i).Where(s => Label(book, s) != Label(book, 0)).Take(1).Prepend(0).ToArray();
+        Tensor[] genomes = parents.Select(p => book.LatentOf(p, 5, 4)).ToArray();
+        foreach (Tensor g in genomes)
+        {
+            Assert.True(g.narrow(0, 0, 5).equal(book.LatentOf(0 + parents[Array.IndexOf(genomes, g)], 5)).all().item<bool>(), "class genes changed the code");
+            Assert.Equal(1f, g.narrow(0, 5, 4).sum().item<float>());
+            Assert.Equal(1f, g.narrow(0, 5, 4).max().item<float>());
+        }
+        var (seeds, children) = book.Breed(parents, 6, 0.2, seed: 3, latent: 5, classes: 4);
+        Tensor weights = children.narrow(1, 5, 4);                                            // [6, 4]
+        Assert.True((weights.sum(1) - 1).abs().max().item<float>() < 1e-5);
+        Assert.True(weights.min().item<float>() >= 0);
+        Tensor parentClasses = stack(genomes).narrow(1, 5, 4).sum([0]);                        // [4]: 1 where a parent has the class
+        Assert.True((weights * (1 - parentClasses)).abs().max().item<float>() == 0, $"a child took a class no parent has: {string.Join(" ", weights.data<float>().ToArray())} vs {string.Join(" ", parentClasses.data<float>().ToArray())}");
+        // The code part is what breeding without classes gives.
+        using var other = new TempDirectory();
+        var (_, plain) = Breeding.Open(other.Path).Breed(parents, 6, 0.2, seed: 3, latent: 5);
+        Assert.True(plain.equal(children.narrow(1, 0, 5)).all().item<bool>());
+        Assert.Contains("%", Breeding.DescribeClasses(weights[0]));
+        Assert.Equal("class 2", Breeding.DescribeClasses(tensor(new float[] { 0, 0, 1, 0 })));
+    }
+
+    private static long Label(Breeding book, long seed)
+    {
+        using Tensor genome = book.LatentOf(seed, 5, 4);
+        return genome.narrow(0, 5, 4).argmax().item<long>();
+    }
+
+    [Fact]
     public void Breed_command_writes_the_same_grid_twice_and_continues_from_a_child()
     {
         using var directory = new TempDirectory();

@@ -41,6 +41,14 @@ internal sealed class ConditionalGenerator : nn.Module<Tensor, Tensor, Tensor>
         Tensor input = cat([z, embedding.forward(labels)], 1);                 // [B, L] ++ [B, L] -> [B, 2L]
         return network.forward(input).MoveToOuterDisposeScope();
     }
+
+    /// <summary>G(z, sum_c w_c e(c)): the class input is a mixture of embeddings, weights [B, Classes].</summary>
+    public Tensor ForwardMixed(Tensor z, Tensor classWeights)
+    {
+        using var scope = NewDisposeScope();
+        Tensor input = cat([z, classWeights.matmul(embedding.weight!)], 1);    // [B, L] ++ [B, C] x [C, L] -> [B, 2L]
+        return network.forward(input).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>

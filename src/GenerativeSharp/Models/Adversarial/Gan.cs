@@ -18,7 +18,7 @@ namespace GenerativeSharp.Models.Adversarial;
 /// next to z (Mirza and Osindero 2014, arXiv:1411.1784) and D is a projection discriminator (Miyato and
 /// Koyama 2018, arXiv:1802.05637); see <see cref="ConditionalGenerator"/> and <see cref="ProjectionCritic"/>.
 /// </summary>
-public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassConditionalSampler
+public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassConditionalSampler, IClassMixingDecoder
 {
     private const int InversionSteps = 200;
 
@@ -130,6 +130,19 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassCondi
         using var scope = NewDisposeScope();
         average.eval();
         return ToData(Run(average, z, DefaultLabels(z, labels))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>As <see cref="Decode(Tensor, Tensor?)"/>, under a mixture of classes: weights [B, Classes], rows summing to 1.</summary>
+    public Tensor DecodeClassMix(Tensor z, Tensor classWeights)
+    {
+        if (average is not ConditionalGenerator conditional)
+            throw new InvalidInputException("this GAN is not class-conditional (train it with --set classes=N).");
+        if (classWeights.dim() != 2 || classWeights.shape[0] != z.shape[0] || classWeights.shape[1] != Classes)
+            throw new ArgumentException($"class weights must be [{z.shape[0]}, {Classes}]; got [{string.Join(", ", classWeights.shape)}].", nameof(classWeights));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        average.eval();
+        return ToData(conditional.ForwardMixed(z, classWeights)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

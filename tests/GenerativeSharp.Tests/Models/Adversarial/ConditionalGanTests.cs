@@ -43,6 +43,22 @@ public sealed class ConditionalGanTests
     }
 
     [Fact]
+    public void A_one_hot_class_mixture_decodes_as_that_class_and_a_mixture_lies_between()
+    {
+        using var gan = new Gan(new AdversarialOptions { EventShape = Image, Architecture = GanArchitecture.Conv, Hidden = 8, Latent = 4, Classes = 3 });
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(4);
+        Tensor z = gan.Latents(1, generator).expand(3, -1).contiguous();
+        Tensor labels = tensor(new long[] { 0, 2, 1 });
+        Tensor oneHot = nn.functional.one_hot(labels, 3).to(ScalarType.Float32);
+        Assert.True(gan.DecodeClassMix(z, oneHot).allclose(gan.Decode(z, labels), rtol: 1e-5, atol: 1e-6));
+        Tensor half = tensor(new float[] { 0.5f, 0, 0.5f }).expand(3, -1);
+        Tensor mixed = gan.DecodeClassMix(z, half);
+        Assert.False(mixed[0].allclose(gan.Decode(z, labels)[0]), "a half-half mixture should differ from class 0");
+        Assert.Throws<InvalidInputException>(() => Points(0).DecodeClassMix(z, oneHot));
+    }
+
+    [Fact]
     public void Sampling_draws_the_given_classes_or_uniform_ones()
     {
         using Gan gan = Points(3);

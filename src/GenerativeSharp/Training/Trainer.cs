@@ -28,6 +28,7 @@ public sealed class Trainer(TrainerOptions options)
     public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
         Generator generator, Device device, CancellationToken cancel)
     {
+        CheckLabelRange(model, data.Train);
         string directory = options.OutputDirectory;
         Directory.CreateDirectory(directory);
         string metricsPath = Path.Combine(directory, MetricsFileName);
@@ -134,6 +135,19 @@ public sealed class Trainer(TrainerOptions options)
         }
         model.Module.train();
         return report;
+    }
+
+    /// <summary>
+    /// A class-conditional model's training labels must lie in [0, Classes): checked once here, on the CPU,
+    /// so that steps on a GPU need no per-batch range check (a device-to-host read each step).
+    /// </summary>
+    private static void CheckLabelRange(ModelInstance model, TensorDataset train)
+    {
+        if (model.Model is not IClassConditionalSampler { Classes: > 0 } conditional || train.Labels is not Tensor labels || labels.numel() == 0) return;
+        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        if (min < 0 || max >= conditional.Classes)
+            throw new InvalidInputException(
+                $"the model is conditioned on {conditional.Classes} classes, but the training labels run from {min} to {max}; set classes to at least {max + 1}.");
     }
 
     private Tensor PrepareTestSubset(DataSplits data, BinarizationMode mode)

@@ -43,6 +43,20 @@ public sealed class ConditionalGanCommandTests
         Assert.True(next.Code == 0, next.Error);
     }
 
+    [Theory]
+    [InlineData("cgan")]
+    [InlineData("gated-pixelcnn")]
+    public void Training_labels_outside_the_classes_are_refused_before_the_first_step(string recipe)
+    {
+        using var directory = new TempDirectory();
+        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
+        CliOutcome train = CliHost.Run("train", recipe, "--data", data, "--steps", "1", "--out", directory.File("run"),
+            "--set", "classes=2", "--progress", "none");
+        Assert.Equal(2, train.Code);
+        Assert.Contains("training labels run from 0 to 3", train.Error);
+        Assert.False(File.Exists(Path.Combine(directory.File("run"), "checkpoint.safetensors")));
+    }
+
     [Fact]
     public void Bench_runs_cgan_with_class_labels()
     {

@@ -144,9 +144,14 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
             throw new InvalidInputException($"this model is conditioned on {Classes} classes; give a label per image.");
         if (labels.dim() != 1 || labels.shape[0] != batch)
             throw new ArgumentException($"labels must be [{batch}]; got [{string.Join(", ", labels.shape)}].");
-        long min = labels.min().item<long>(), max = labels.max().item<long>();
-        if (min < 0 || max >= Classes)
-            throw new InvalidInputException($"labels must lie in [0, {Classes - 1}]; got values from {min} to {max}.");
+        // The range is read back only from CPU labels: on a GPU that read would stall every step, and the
+        // Trainer checks the whole training set's labels once before the first step.
+        if (labels.device_type == DeviceType.CPU)
+        {
+            long min = labels.min().item<long>(), max = labels.max().item<long>();
+            if (min < 0 || max >= Classes)
+                throw new InvalidInputException($"labels must lie in [0, {Classes - 1}]; got values from {min} to {max}.");
+        }
         return labels.to(ScalarType.Int64).to(Device);
     }
 

@@ -112,20 +112,7 @@ public sealed class AutoregressiveTests
     {
         (string, string)[] settings = name == "made" ? [("hidden", "128"), ("masks", "2")] : [("hidden", "64")];
         using var model = Build(name, Image, seed: 1, settings);
-        var density = (IDensityModel)model.Module;
-        ITrainingStep step = model.Recipe.CreateStep(model.Module, 5e-3);
-        using var generator = new Generator(9);
-        using var train = SyntheticImages.Make(256, 1).bernoulli(generator);
-        using var test = SyntheticImages.Make(64, 2).bernoulli(generator);
-        double Evaluate() { using var _ = no_grad(); return -density.LogProb(test).mean().item<float>(); }
-        double before = Evaluate();
-        for (int i = 0; i < 80; i++)
-        {
-            using var scope = NewDisposeScope();
-            step.Step(train.narrow(0, i % 8 * 32, 32), generator);
-        }
-        double after = Evaluate();
-        Assert.True(after < before * 0.8, $"test NLL should fall well below {before}, got {after}");
+        DensityTrainingCheck.LowersTestNll(model, 5e-3, steps: 80, fraction: 0.8);
     }
 
     [Theory]

@@ -126,20 +126,7 @@ public sealed class PixelCnnTests
     public void Training_lowers_the_test_nll(string name)
     {
         using var model = Build(name, Image, seed: 1, name == "pixelcnn" ? [("channels", "8"), ("blocks", "2")] : [("channels", "8"), ("layers", "4")]);
-        var density = (IDensityModel)model.Module;
-        ITrainingStep step = model.Recipe.CreateStep(model.Module, 1e-2);
-        using var generator = new Generator(9);
-        using var train = SyntheticImages.Make(256, 1).bernoulli(generator);
-        using var test = SyntheticImages.Make(64, 2).bernoulli(generator);
-        double Evaluate() { using var _ = no_grad(); return -density.LogProb(test).mean().item<float>(); }
-        double before = Evaluate();
-        for (int i = 0; i < 40; i++)
-        {
-            using var scope = NewDisposeScope();
-            step.Step(train.narrow(0, i % 8 * 32, 32), generator);
-        }
-        double after = Evaluate();
-        Assert.True(after < before * 0.7, $"test NLL should fall well below {before}, got {after}");
+        DensityTrainingCheck.LowersTestNll(model, 1e-2, steps: 40, fraction: 0.7);
     }
 
     [Theory]

@@ -102,12 +102,13 @@ public sealed class Breeding
         return (seeds, bred.MoveToOuterDisposeScope());
     }
 
-    /// <summary>"class 3", or the classes holding at least 5% of the weights, largest first: "classes 3 60%, 8 40%".</summary>
+    /// <summary>"class 3", "class 3 97%", or the classes holding at least 5% of the weights, largest first: "classes 3 60%, 8 40%".</summary>
     public static string DescribeClasses(Tensor weights)
     {
         float[] w = weights.data<float>().ToArray();
         var shares = w.Select((v, c) => (Class: c, Share: v)).Where(p => p.Share >= 0.05f).OrderByDescending(p => p.Share).ToList();
-        if (shares.Count == 1 && shares[0].Share > 0.995f) return $"class {shares[0].Class}";
+        if (shares.Count == 1)
+            return shares[0].Share > 0.995f ? $"class {shares[0].Class}" : $"class {shares[0].Class} {Math.Round(shares[0].Share * 100):0}%";
         return "classes " + string.Join(", ", shares.Select(p => $"{p.Class} {Math.Round(p.Share * 100):0}%"));
     }
 

@@ -2,15 +2,22 @@ namespace GenerativeSharp.Tests.Cli;
 
 public sealed class ConditionalGanCommandTests
 {
+    /// <summary>Trains a tiny 4-class cgan on synthetic labelled IDX images; returns its run directory.</summary>
+    private static string TrainSmallCgan(TempDirectory directory, int steps)
+    {
+        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
+        string run = directory.File("run");
+        CliOutcome train = CliHost.Run("train", "cgan", "--data", data, "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--out", run, "--batch-size", "16", "--set", "classes=4", "--set", "hidden=8", "--set", "latent=3", "--progress", "none");
+        Assert.True(train.Code == 0, train.Error);
+        return run;
+    }
+
     [Fact]
     public void Train_cgan_on_labelled_images_then_sample_one_class()
     {
         using var directory = new TempDirectory();
-        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
-        string run = directory.File("run");
-        CliOutcome train = CliHost.Run("train", "cgan", "--data", data, "--steps", "4", "--out", run, "--batch-size", "16",
-            "--set", "classes=4", "--set", "hidden=8", "--set", "latent=3", "--progress", "none");
-        Assert.True(train.Code == 0, train.Error);
+        string run = TrainSmallCgan(directory, steps: 4);
         Assert.True(File.Exists(Path.Combine(run, "checkpoint.safetensors")));
 
         CliOutcome sample = CliHost.Run("sample", run, "--label", "2", "--count", "4", "--out", directory.File("two.png"));
@@ -26,11 +33,7 @@ public sealed class ConditionalGanCommandTests
     public void Breed_on_a_cgan_carries_class_genes_and_repeats()
     {
         using var directory = new TempDirectory();
-        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));   // labels 0..3
-        string run = directory.File("run");
-        CliOutcome train = CliHost.Run("train", "cgan", "--data", data, "--steps", "2", "--out", run, "--batch-size", "16",
-            "--set", "classes=4", "--set", "hidden=8", "--set", "latent=3", "--progress", "none");
-        Assert.True(train.Code == 0, train.Error);
+        string run = TrainSmallCgan(directory, steps: 2);
         CliOutcome one = CliHost.Run("breed", run, "--parents", "1,2", "--children", "3", "--out", directory.File("a.png"));
         CliOutcome two = CliHost.Run("breed", run, "--parents", "1,2", "--children", "3", "--out", directory.File("b.png"));
         Assert.True(one.Code == 0, one.Error);

@@ -38,31 +38,28 @@ internal static class BreedCommand
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
-            if (model.Model is not ILatentModel latent || latent.LatentShape.Length != 1 || latent.EventShape.Length != 3)
+            if (model.Model is not ILatentModel latent)
                 throw new InvalidInputException($"{model.Recipe.Info.Name}: breeding needs an image model with a flat latent code.");
-            int size = (int)latent.LatentShape[0];
-            int classes = model.Model is IClassMixingDecoder { Classes: > 0 } mixing ? mixing.Classes : 0;   // class genes for conditional GANs
+            GenomeLayout layout = GenomeLayout.Of(latent, "breeding");                  // class genes too, for conditional GANs
             Breeding book = Breeding.Open(dir);
-            var (childSeeds, codes) = book.Breed(parentSeeds, count, parsed.GetValue(mutation), parsed.GetValue(seed), size, classes);
+            var (childSeeds, codes) = book.Breed(parentSeeds, count, parsed.GetValue(mutation), parsed.GetValue(seed), layout.Latent, layout.Classes);
             using var scope = torch.NewDisposeScope();
             model.Module.eval();
             int columns = Math.Max(parentSeeds.Length, Math.Min(count, 8));
             int blanks = columns - parentSeeds.Length;                                  // the parents' row is padded, children start a new row
-            torch.Tensor parentGenomes = torch.stack(parentSeeds.Select(s => book.LatentOf(s, size, classes)).ToArray());   // [P, L + C]
-            torch.Tensor all = torch.cat([parentGenomes, torch.zeros(blanks, size + classes), codes]).to(target);         // [P + blanks + N, L + C]
-            torch.Tensor images = (classes > 0
-                ? ((IClassMixingDecoder)model.Model).DecodeClassMix(all.narrow(1, 0, size), all.narrow(1, size, classes))
-                : latent.Decode(all)).cpu();
+            torch.Tensor parentGenomes = torch.stack(parentSeeds.Select(s => layout.Of(book, s)).ToArray());       // [P, L + C]
+            torch.Tensor all = torch.cat([parentGenomes, torch.zeros(blanks, layout.Latent + layout.Classes), codes]).to(target);
+            torch.Tensor images = layout.Decode(latent, all).cpu();                    // [P + blanks + N, ...event]
             string path = parsed.GetValue(output) ?? Path.Combine(dir, $"breed-{string.Join("-", parentSeeds)}.png");
             string?[] labels = [.. parentSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture)), .. Enumerable.Repeat<string?>(null, blanks),
                 .. childSeeds.Select(s => s.ToString(CultureInfo.InvariantCulture))];
             LabelledGrid.Write(path, images, labels, columns);
             book.Save();
             context.Out.WriteLine($"wrote {path}: parents {string.Join(", ", parentSeeds)} (first row), children {string.Join(", ", childSeeds)}");
-            if (classes > 0)
+            if (layout.Classes > 0)
             {
-                // [P + blanks + N, C] -> one line per seed: "17: class 3", "123456: classes 3 60%, 8 40%"
-                torch.Tensor weights = torch.cat([parentGenomes, codes]).narrow(1, size, classes);
+                // [P + N, C] -> one line per seed: "17: class 3", "123456: classes 3 60%, 8 40%"
+                torch.Tensor weights = torch.cat([parentGenomes, codes]).narrow(1, layout.Latent, layout.Classes);
                 long[] shown = [.. parentSeeds, .. childSeeds];
                 for (int i = 0; i < shown.Length; i++)
                     context.Out.WriteLine($"  {shown[i]}: {Breeding.DescribeClasses(weights[i])}");

@@ -66,20 +66,21 @@ internal static class InterpolateCommand
         return command;
     }
 
-    /// <summary>Decodes the path between the codes of two seeds (a stored child's code, else N(0, I) from the seed).</summary>
+    /// <summary>
+    /// Decodes the path between the genomes of two seeds (a stored child's, else drawn from the seed); on a
+    /// conditional GAN the class weights move along a straight line beside the code.
+    /// </summary>
     private static int BetweenSeeds(CliContext context, string dir, ILatentModel latent, string pair, int steps, InterpolationPath walk,
         string? output, torch.Device target)
     {
         string[] parts = pair.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || !long.TryParse(parts[0], out long a) || !long.TryParse(parts[1], out long b) || a < 0 || b < 0)
             throw new InvalidInputException($"--seeds {pair}: expected two non-negative integer seeds A,B.");
-        if (latent.LatentShape.Length != 1 || latent.EventShape.Length != 3)
-            throw new InvalidInputException("--seeds needs an image model with a flat latent code.");
-        int size = (int)latent.LatentShape[0];
+        GenomeLayout layout = GenomeLayout.Of(latent, "--seeds");                  // a conditional GAN's genomes carry class genes
         var book = Breeding.Open(dir);
         using var scope = torch.NewDisposeScope();
-        torch.Tensor codes = LatentInterpolation.BetweenCodes(book.LatentOf(a, size), book.LatentOf(b, size), steps, walk);   // [steps, L]
-        torch.Tensor strip = latent.Decode(codes.to(target)).cpu();
+        torch.Tensor genomes = layout.Between(layout.Of(book, a), layout.Of(book, b), steps, walk);   // [steps, L + C]
+        torch.Tensor strip = layout.Decode(latent, genomes.to(target)).cpu();
         string path = output ?? Path.Combine(dir, $"interpolation-seeds-{a}-{b}.png");
         ImageGrid.Write(path, strip, columns: steps, padding: 2, scale: 2);
         context.Out.WriteLine($"wrote {path}: {steps} decoded steps from seed {a} to seed {b} ({walk.ToString().ToLowerInvariant()})");

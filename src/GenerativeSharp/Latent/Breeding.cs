@@ -55,9 +55,8 @@ public sealed class Breeding
         if (genomes.TryGetValue(seed, out float[]? genome))
         {
             if (genome.Length != latent + classes)
-                throw new InvalidInputException(classes > 0 || genome.Length < latent
-                    ? $"seed {seed} is a child of a model with genome size {genome.Length}, not {latent} + {classes} classes."
-                    : $"seed {seed} is a child of a model with latent size {genome.Length}, not {latent}.");
+                throw new InvalidInputException(
+                    $"seed {seed} is a child of another model: its genome has {genome.Length} numbers, this model reads {latent} (latent) + {classes} (classes).");
             return tensor(genome);
         }
         using var generator = new Generator(unchecked((ulong)seed));

@@ -44,6 +44,10 @@ public sealed class ConditionalGanCommandTests
         string child = one.Out.Split("children ")[1].Split(',')[0].Trim();
         CliOutcome next = CliHost.Run("breed", run, "--parents", $"{child},1", "--children", "2", "--out", directory.File("c.png"));
         Assert.True(next.Code == 0, next.Error);
+        // A child's genome (code + class genes) is read the same way by interpolate --seeds.
+        CliOutcome walk = CliHost.Run("interpolate", run, "--seeds", $"{child},1", "--steps", "4", "--out", directory.File("walk.png"));
+        Assert.True(walk.Code == 0, walk.Error);
+        Assert.True(File.Exists(directory.File("walk.png")));
     }
 
     [Theory]

@@ -112,9 +112,7 @@ internal sealed class DcganCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
     public Tensor Head(Tensor features)
     {
         using var scope = NewDisposeScope();
-        Tensor score = outputSpectral is null ? output.forward(features)
-            : nn.functional.linear(features, outputSpectral.Normalize(output.weight!), output.bias);
-        return score.squeeze(1).MoveToOuterDisposeScope();                          // [B, 1] -> [B]
+        return SpectralNorm.Linear(output, outputSpectral, features).squeeze(1).MoveToOuterDisposeScope();                          // [B, 1] -> [B]
     }
 }
 

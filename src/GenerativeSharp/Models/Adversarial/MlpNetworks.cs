@@ -79,17 +79,14 @@ internal sealed class MlpCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor h = nn.functional.leaky_relu(Apply(input, inputNorm, x.flatten(1)), 0.2);   // [B, ...event] -> [B, D] -> [B, H]
-        return nn.functional.leaky_relu(Apply(middle, middleNorm, h), 0.2).MoveToOuterDisposeScope();
+        Tensor h = nn.functional.leaky_relu(SpectralNorm.Linear(input, inputNorm, x.flatten(1)), 0.2);   // [B, ...event] -> [B, D] -> [B, H]
+        return nn.functional.leaky_relu(SpectralNorm.Linear(middle, middleNorm, h), 0.2).MoveToOuterDisposeScope();
     }
 
     /// <summary>The unconditional score of the features, [B, H] -> [B].</summary>
     public Tensor Head(Tensor features)
     {
         using var scope = NewDisposeScope();
-        return Apply(output, outputNorm, features).squeeze(1).MoveToOuterDisposeScope();   // [B, 1] -> [B]
+        return SpectralNorm.Linear(output, outputNorm, features).squeeze(1).MoveToOuterDisposeScope();   // [B, 1] -> [B]
     }
-
-    private static Tensor Apply(Linear layer, SpectralNorm? norm, Tensor x) =>
-        norm is null ? layer.forward(x) : nn.functional.linear(x, norm.Normalize(layer.weight!), layer.bias);
 }

@@ -35,4 +35,8 @@ internal sealed class SpectralNorm : nn.Module
         Tensor sigma = uNew.dot(w.matmul(v));
         return (weight / sigma).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The linear layer on x, with its weight spectrally normalised when <paramref name="norm"/> is given.</summary>
+    public static Tensor Linear(TorchSharp.Modules.Linear layer, SpectralNorm? norm, Tensor x) =>
+        norm is null ? layer.forward(x) : nn.functional.linear(x, norm.Normalize(layer.weight!), layer.bias);
 }

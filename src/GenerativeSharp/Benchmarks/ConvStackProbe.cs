@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using GenerativeSharp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,10 +23,10 @@ public sealed class ConvStackProbe : Module<Tensor, Tensor>, ITrainable
 
     public ConvStackProbe() : base(nameof(ConvStackProbe))
     {
-        var layers = new List<Module<Tensor, Tensor>> { Conv2d(1, 8, 3, padding: 1), ReLU() };
+        var layers = new List<Module<Tensor, Tensor>> { new Convolution2d(1, 8, 3, padding: 1), ReLU() };
         for (int i = 0; i < Blocks; i++)
         {
-            layers.Add(Conv2d(8, 8, 3, padding: 1));
+            layers.Add(new Convolution2d(8, 8, 3, padding: 1));
             layers.Add(ReLU());
         }
         body = Sequential(layers);

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,8 +35,8 @@ public static class CouplingNetworks
         if (shape.Length != 3) throw new ArgumentException($"a convolutional conditioner needs images [C, H, W]; got [{string.Join(", ", shape)}].");
         long c = shape[0];
         return nn.Sequential(
-            nn.Conv2d(c, hidden, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(hidden, hidden, 1), nn.ReLU(),
+            new Convolution2d(c, hidden, 3, padding: 1), nn.ReLU(),
+            new Convolution2d(hidden, hidden, 1), nn.ReLU(),
             ZeroConv(hidden, k * c));
     };
 
@@ -50,13 +51,13 @@ public static class CouplingNetworks
         return layer;
     }
 
-    private static Conv2d ZeroConv(int inputs, long outputs)
+    private static Convolution2d ZeroConv(int inputs, long outputs)
     {
-        Conv2d layer = nn.Conv2d(inputs, outputs, 3, padding: 1);
+        var layer = new Convolution2d(inputs, outputs, 3, padding: 1);
         using (no_grad())
         {
-            layer.weight!.zero_();
-            layer.bias!.zero_();
+            layer.Weight.zero_();
+            layer.Bias!.zero_();
         }
         return layer;
     }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public sealed class InvertibleConv1x1 : Bijector
     /// <summary>Multiplies every channel vector by <paramref name="w"/> [C, C].</summary>
     private static Tensor Apply(Tensor t, Tensor w) => t.dim() == 2
         ? nn.functional.linear(t, w)                                          // [B, C]
-        : nn.functional.conv2d(t, w.view(w.shape[0], w.shape[1], 1, 1));     // [B, C, H, W]
+        : ChannelPaddedConvolution.Conv2d(t, w.view(w.shape[0], w.shape[1], 1, 1), null, [1, 1], [0, 0]);   // [B, C, H, W]
 
     /// <summary>log |det dx/dz| = -(H W) sum log |s| for every example: [B].</summary>
     private Tensor LogDet(Tensor z)

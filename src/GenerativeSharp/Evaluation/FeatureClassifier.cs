@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using GenerativeSharp.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,9 +18,9 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
 {
     public const int FeatureSize = 128;
 
-    private readonly Conv2d conv1 = nn.Conv2d(1, 16, 3, padding: 1);
-    private readonly Conv2d conv2 = nn.Conv2d(16, 32, 3, padding: 1);
-    private readonly Conv2d conv3 = nn.Conv2d(32, 64, 3, padding: 1);
+    private readonly Convolution2d conv1 = new(1, 16, 3, padding: 1);
+    private readonly Convolution2d conv2 = new(16, 32, 3, padding: 1);
+    private readonly Convolution2d conv3 = new(32, 64, 3, padding: 1);
     private readonly Linear hidden = nn.Linear(64 * 3 * 3, FeatureSize);
     private readonly Linear output = nn.Linear(FeatureSize, 10);
 

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training.Optimizers;
 using TorchSharp;
@@ -17,7 +18,7 @@ public sealed class ConvolutionLayoutTests
         lock (GlobalRandom.Lock)
         {
             manual_seed(seed);
-            return Sequential(Conv2d(3, 6, 3, padding: 1), ReLU(), Conv2d(6, 4, 3, padding: 1), ReLU(), Flatten(), Linear(4 * 5 * 5, 2));
+            return Sequential(new Convolution2d(3, 6, 3, padding: 1), ReLU(), new Convolution2d(6, 4, 3, padding: 1), ReLU(), Flatten(), Linear(4 * 5 * 5, 2));
         }
     }
 

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,9 +16,9 @@ internal sealed class DcganGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly Linear project;
     private readonly BatchNorm2d projectNorm;
-    private readonly ModuleList<ConvTranspose2d> ups = new();
+    private readonly ModuleList<TransposedConvolution2d> ups = new();
     private readonly ModuleList<BatchNorm2d> upNorms = new();
-    private readonly Conv2d toImage;
+    private readonly Convolution2d toImage;
     private readonly long startChannels;
     private readonly long startSide;
 
@@ -32,11 +33,11 @@ internal sealed class DcganGenerator : nn.Module<Tensor, Tensor>
         long channels = startChannels;
         for (int i = 0; i < stages; i++)
         {
-            ups.Add(nn.ConvTranspose2d(channels, channels / 2, 4, stride: 2, padding: 1));
+            ups.Add(new TransposedConvolution2d(channels, channels / 2, 4, stride: 2, padding: 1));
             upNorms.Add(nn.BatchNorm2d(channels / 2));
             channels /= 2;
         }
-        toImage = nn.Conv2d(channels, options.EventShape[0], 3, padding: 1);
+        toImage = new Convolution2d(channels, options.EventShape[0], 3, padding: 1);
         RegisterComponents();
     }
 
@@ -58,7 +59,7 @@ internal sealed class DcganGenerator : nn.Module<Tensor, Tensor>
 /// </summary>
 internal sealed class DcganCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
 {
-    private readonly ModuleList<Conv2d> downs = new();
+    private readonly ModuleList<Convolution2d> downs = new();
     private readonly ModuleList<BatchNorm2d> norms = new();
     private readonly ModuleList<SpectralNorm> spectral = new();
     private readonly Linear output;
@@ -72,7 +73,7 @@ internal sealed class DcganCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
         for (int i = 0; i < stages; i++)
         {
             long next = (long)options.Hidden << i;
-            downs.Add(nn.Conv2d(channels, next, 4, stride: 2, padding: 1));
+            downs.Add(new Convolution2d(channels, next, 4, stride: 2, padding: 1));
             if (options.CriticNorm == CriticNormalization.Batch && i > 0) norms.Add(nn.BatchNorm2d(next));
             if (options.SpectralNorm) spectral.Add(new SpectralNorm(next));
             channels = next;
@@ -99,9 +100,8 @@ internal sealed class DcganCritic : nn.Module<Tensor, Tensor>, IFeatureCritic
         Tensor h = x;
         for (int i = 0; i < downs.Count; i++)
         {
-            Conv2d conv = downs[i];
-            h = spectral.Count == 0 ? conv.forward(h)
-                : nn.functional.conv2d(h, spectral[i].Normalize(conv.weight!), conv.bias, strides: [2, 2], padding: [1, 1]);
+            Convolution2d conv = downs[i];
+            h = spectral.Count == 0 ? conv.forward(h) : conv.Apply(h, spectral[i].Normalize(conv.Weight));
             if (i > 0 && norms.Count > 0) h = norms[i - 1].forward(h);
             h = nn.functional.leaky_relu(h, 0.2);                                  // side / 2
         }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,8 +18,8 @@ namespace GenerativeSharp.Models.Autoregressive;
 public sealed class GatedPixelCnn : PixelAutoregressiveModel
 {
     private readonly ModuleList<GatedPixelCnnLayer> layers;
-    private readonly Conv2d hidden;
-    private readonly Conv2d output;
+    private readonly Convolution2d hidden;
+    private readonly Convolution2d output;
 
     public GatedPixelCnn(GatedPixelCnnOptions options)
         : base(nameof(GatedPixelCnn), options.EventShape, options.Likelihood, options.Mixtures, options.Classes)
@@ -28,8 +29,8 @@ public sealed class GatedPixelCnn : PixelAutoregressiveModel
         layers = new ModuleList<GatedPixelCnnLayer>();
         for (int l = 0; l < options.Layers; l++)
             layers.Add(new GatedPixelCnnLayer(l == 0 ? 1 : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes));
-        hidden = nn.Conv2d(options.Channels, 2L * options.Channels, 1);
-        output = nn.Conv2d(2L * options.Channels, Likelihood.ParametersPerPixel, 1);
+        hidden = new Convolution2d(options.Channels, 2L * options.Channels, 1);
+        output = new Convolution2d(2L * options.Channels, Likelihood.ParametersPerPixel, 1);
         RegisterComponents();
     }
 

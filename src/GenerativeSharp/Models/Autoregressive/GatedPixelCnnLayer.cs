@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,10 +14,10 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// </summary>
 public sealed class GatedPixelCnnLayer : nn.Module
 {
-    private readonly Conv2d vertical;              // (c+1) x k, in -> 2p
-    private readonly Conv2d horizontal;            // 1 x (c+1), in -> 2p
-    private readonly Conv2d link;                  // 1x1, 2p -> 2p: vertical into horizontal
-    private readonly Conv2d horizontalOut;         // 1x1, p -> p
+    private readonly Convolution2d vertical;            // (c+1) x k, in -> 2p
+    private readonly Convolution2d horizontal;          // 1 x (c+1), in -> 2p
+    private readonly Convolution2d link;                // 1x1, 2p -> 2p: vertical into horizontal
+    private readonly Convolution2d horizontalOut;       // 1x1, p -> p
     private readonly Embedding? classBias;         // classes -> 4p: the gates' class terms, vertical then horizontal
     private readonly long reach;                   // c
     private readonly long channels;                // p
@@ -28,10 +29,10 @@ public sealed class GatedPixelCnnLayer : nn.Module
         reach = kernel / 2;
         this.channels = channels;
         this.first = first;
-        vertical = nn.Conv2d(inputs, 2 * channels, (reach + 1, kernel));
-        horizontal = nn.Conv2d(inputs, 2 * channels, (1, reach + 1));
-        link = nn.Conv2d(2 * channels, 2 * channels, 1);
-        horizontalOut = nn.Conv2d(channels, channels, 1);
+        vertical = new Convolution2d(inputs, 2 * channels, (reach + 1, kernel));
+        horizontal = new Convolution2d(inputs, 2 * channels, (1, reach + 1));
+        link = new Convolution2d(2 * channels, 2 * channels, 1);
+        horizontalOut = new Convolution2d(channels, channels, 1);
         if (classes > 0)
         {
             classBias = nn.Embedding(classes, 4 * channels);

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,6 +62,6 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
             mask = moved;
         }
         using var masked = weight * mask;
-        return nn.functional.conv2d(x, masked, bias, padding: [padding, padding]);
+        return ChannelPaddedConvolution.Conv2d(x, masked, bias, [1, 1], [padding, padding]);
     }
 }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using GenerativeSharp.Models.Autoregressive.Pixels;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,8 +18,8 @@ public sealed class PixelCnn : PixelAutoregressiveModel, Runtime.IKeepsContiguou
 {
     private readonly MaskedConv2d input;
     private readonly ModuleList<ResidualBlock> blocks;
-    private readonly Conv2d hidden;
-    private readonly Conv2d output;
+    private readonly Convolution2d hidden;
+    private readonly Convolution2d output;
 
     public PixelCnn(PixelCnnOptions options)
         : base(nameof(PixelCnn), options.EventShape, options.Likelihood, options.Mixtures, classes: 0)
@@ -29,8 +30,8 @@ public sealed class PixelCnn : PixelAutoregressiveModel, Runtime.IKeepsContiguou
         input = new MaskedConv2d(1, wide, 7, MaskType.A);
         blocks = new ModuleList<ResidualBlock>();
         for (int b = 0; b < options.Blocks; b++) blocks.Add(new ResidualBlock(options.Channels));
-        hidden = nn.Conv2d(wide, wide, 1);
-        output = nn.Conv2d(wide, Likelihood.ParametersPerPixel, 1);
+        hidden = new Convolution2d(wide, wide, 1);
+        output = new Convolution2d(wide, Likelihood.ParametersPerPixel, 1);
         RegisterComponents();
     }
 
@@ -49,15 +50,15 @@ public sealed class PixelCnn : PixelAutoregressiveModel, Runtime.IKeepsContiguou
     /// <summary>relu, 1x1 (2h -> h), relu, masked 3x3 type B, relu, 1x1 (h -> 2h), plus the input.</summary>
     private sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d reduce;
+        private readonly Convolution2d reduce;
         private readonly MaskedConv2d spatial;
-        private readonly Conv2d expand;
+        private readonly Convolution2d expand;
 
         public ResidualBlock(long channels) : base(nameof(ResidualBlock))
         {
-            reduce = nn.Conv2d(2 * channels, channels, 1);
+            reduce = new Convolution2d(2 * channels, channels, 1);
             spatial = new MaskedConv2d(channels, channels, 3, MaskType.B);
-            expand = nn.Conv2d(channels, 2 * channels, 1);
+            expand = new Convolution2d(channels, 2 * channels, 1);
             RegisterComponents();
         }
 

@@ -1,3 +1,4 @@
+using GenerativeSharp.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -67,8 +68,8 @@ internal sealed class MlpDecoder : VaeDecoderNet
 /// <summary>[C, H, W] -> conv 4x4/2 (32) -> conv 4x4/2 (64) -> dense hidden -> (mu, logVar).</summary>
 internal sealed class ConvEncoder : VaeEncoder
 {
-    private readonly TorchSharp.Modules.Conv2d conv1;
-    private readonly TorchSharp.Modules.Conv2d conv2;
+    private readonly Convolution2d conv1;
+    private readonly Convolution2d conv2;
     private readonly TorchSharp.Modules.Linear fc1;
     private readonly TorchSharp.Modules.Linear fcMu;
     private readonly TorchSharp.Modules.Linear fcLogVar;
@@ -76,8 +77,8 @@ internal sealed class ConvEncoder : VaeEncoder
     public ConvEncoder(long[] eventShape, int hidden, int latent) : base(nameof(ConvEncoder))
     {
         long features = 64 * (eventShape[1] / 4) * (eventShape[2] / 4);
-        conv1 = Conv2d(eventShape[0], 32, 4, stride: 2, padding: 1);
-        conv2 = Conv2d(32, 64, 4, stride: 2, padding: 1);
+        conv1 = new Convolution2d(eventShape[0], 32, 4, stride: 2, padding: 1);
+        conv2 = new Convolution2d(32, 64, 4, stride: 2, padding: 1);
         fc1 = Linear(features, hidden);
         fcMu = Linear(hidden, latent);
         fcLogVar = Linear(hidden, latent);
@@ -99,8 +100,8 @@ internal sealed class ConvDecoder : VaeDecoderNet
 {
     private readonly TorchSharp.Modules.Linear fc1;
     private readonly TorchSharp.Modules.Linear fc2;
-    private readonly TorchSharp.Modules.ConvTranspose2d deconv1;
-    private readonly TorchSharp.Modules.ConvTranspose2d deconv2;
+    private readonly TransposedConvolution2d deconv1;
+    private readonly TransposedConvolution2d deconv2;
     private readonly long height;
     private readonly long width;
 
@@ -110,8 +111,8 @@ internal sealed class ConvDecoder : VaeDecoderNet
         width = eventShape[2] / 4;
         fc1 = Linear(latent, hidden);
         fc2 = Linear(hidden, 64 * height * width);
-        deconv1 = ConvTranspose2d(64, 32, 4, stride: 2, padding: 1);
-        deconv2 = ConvTranspose2d(32, eventShape[0] * parametersPerCoordinate, 4, stride: 2, padding: 1);
+        deconv1 = new TransposedConvolution2d(64, 32, 4, stride: 2, padding: 1);
+        deconv2 = new TransposedConvolution2d(32, eventShape[0] * parametersPerCoordinate, 4, stride: 2, padding: 1);
         RegisterComponents();
     }
 

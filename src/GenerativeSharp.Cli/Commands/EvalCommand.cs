@@ -28,14 +28,16 @@ internal static class EvalCommand
         {
             Description = "AIS intermediate temperatures for energy models", DefaultValueFactory = _ => 14_500,
         };
-        var parzenSamples = new Option<int>("--parzen-samples")
+        var parzenSamples = new Option<int?>("--parzen-samples")
         {
-            Description = "model samples of the Parzen-window estimate (models without a likelihood)", DefaultValueFactory = _ => 10_000,
+            Description = "model samples of the Parzen-window estimate (models without a likelihood); default 10,000, " +
+                "skipped with a note when drawing them would take longer than the training did",
         };
         var qualitySamples = new Option<int?>("--quality-samples")
         {
-            Description = "model samples for FID / KID / precision-recall (images with a feature network) and 8gaussians mode coverage; " +
-                "0 = skip; default 10,000 (0 for PixelCNNs, which draw pixel by pixel: hours for 10,000 images on a CPU)",
+            Description = "model samples for FID / KID / precision-recall (images with a feature network; at most half the test set, " +
+                "the size of the real-vs-real floor) and 8gaussians mode coverage; 0 = skip; default 10,000, skipped with a note when " +
+                "drawing them would take longer than the training did (always for PixelCNNs, which draw pixel by pixel)",
         };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
@@ -53,7 +55,7 @@ internal static class EvalCommand
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
             var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
-                CommonOptions.Positive("--parzen-samples", parsed.GetValue(parzenSamples)),
+                parsed.GetValue(parzenSamples) is int p ? CommonOptions.Positive("--parzen-samples", p) : null,
                 parsed.GetValue(qualitySamples) is int q ? Math.Max(0, q) : null);
             EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
                 parsed.GetValue(dataRoot), progressMode, context, ais);
@@ -82,20 +84,36 @@ internal static class EvalCommand
         using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
         using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        ais ??= new AisSettings(100, 14_500);
         PartitionFunction? partition = model.Module is Rbm rbm
-            ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, ais ?? new AisSettings(100, 14_500), progressMode)
+            ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, ais, progressMode)
             : null;
         EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
-            k, Trainer.EvaluationSeed, target, splits.Toy?.EntropyNats, ProgressReporter.ForConsole(progressMode), partition);
-        ParzenResult? parzen = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel
-            ? null
-            : ParzenEstimate(model.Model, splits, subset, ais?.ParzenSamples ?? 10_000, target);
-        int quality = ais?.QualitySamples ?? DefaultQualitySamples(model.Model, context);
+            k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition);
+        double? trainingSeconds = MetricsLog.TrainingSeconds(Path.Combine(dir, Trainer.MetricsFileName));
+        var notes = new List<string>();
+        int Affordable(int? asked, int fallback, string metric, string option)
+        {
+            if (asked is int n) return n;
+            string? note = model.Model is Models.Autoregressive.PixelAutoregressiveModel
+                ? $"{metric} skipped: a PixelCNN draws pixel by pixel (hours for {fallback} images on a CPU); ask with {option} N"
+                : SamplingBudget.SkipNote(model.Model, fallback, trainingSeconds, metric, option, target);
+            if (note is null) return fallback;
+            notes.Add(note);
+            context.Error.WriteLine(note);
+            return 0;
+        }
+        bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel;
+        int parzenCount = hasLikelihood ? 0 : Affordable(ais.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
+        ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
+        bool hasQualityMetric = SampleMetrics.HasQuality(splits) || splits.Toy?.Name == "8gaussians";
+        int quality = hasQualityMetric ? Affordable(ais.QualitySamples, 10_000, "sample-quality metrics", "--quality-samples") : 0;
         return report with
         {
             Parzen = parzen,
-            SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target),
+            SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target, ProgressReporter.ForConsole(progressMode)),
             ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
+            Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
@@ -121,54 +139,57 @@ internal static class EvalCommand
 
     /// <summary>
     /// For models with no likelihood of their own (GSN, GANs): the Parzen-window estimate on real-valued
-    /// test data, with the width chosen on the first 1,000 training examples (as in the GAN paper).
+    /// test data, with the width chosen on a held-out slice of the test set (as the GAN paper chose it on
+    /// a validation set) and the log-likelihood reported on the rest.
     /// </summary>
-    private static ParzenResult ParzenEstimate(IGenerativeModel model, DataSplits splits, torch.Tensor test, int samples, torch.Device device)
+    private static ParzenResult ParzenEstimate(IGenerativeModel model, torch.Tensor test, int samples, torch.Device device, ProgressMode progressMode)
     {
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator((ulong)Trainer.EvaluationSeed, device);
+        var progress = ProgressReporter.ForConsole(progressMode);
         var drawn = new List<torch.Tensor>();
         for (int start = 0; start < samples; start += 1000)
+        {
             drawn.Add(model.Sample(Math.Min(1000, samples - start), generator).cpu());
-        torch.Tensor validation = splits.Train.Examples.narrow(0, 0, Math.Min(1000, splits.Train.Count));
-        return ParzenWindow.Estimate(torch.cat(drawn), validation, test, ParzenWindow.DefaultSigmas);
+            progress.Report("Parzen samples", Math.Min(start + 1000, samples), samples, "drawn");
+        }
+        progress.Finish();
+        var (validation, rest) = ParzenWindow.HeldOutSplit(test);
+        return ParzenWindow.Estimate(torch.cat(drawn), validation, rest, ParzenWindow.DefaultSigmas);
     }
 
-    /// <summary>The AIS budget, and the sample count of Parzen estimates.</summary>
-    public sealed record AisSettings(int Runs, int Temperatures, int ParzenSamples = 10_000, int? QualitySamples = null);
-
-    /// <summary>10,000 samples for the sample-quality metrics, except for PixelCNNs (one network pass per pixel), which skip them unless asked.</summary>
-    private static int DefaultQualitySamples(IGenerativeModel model, CliContext context)
-    {
-        if (model is not GenerativeSharp.Models.Autoregressive.PixelAutoregressiveModel) return 10_000;
-        context.Error.WriteLine("sample-quality metrics skipped: a PixelCNN draws pixel by pixel; ask for them with --quality-samples N.");
-        return 0;
-    }
+    /// <summary>The AIS budget, and the sample counts of the Parzen estimate and the quality metrics (null: the default, if affordable).</summary>
+    public sealed record AisSettings(int Runs, int Temperatures, int? ParzenSamples = null, int? QualitySamples = null);
 
     private static void PrintTable(TextWriter output, EvaluationReport report)
     {
         output.WriteLine($"{report.Model} on {report.Data} ({report.Split}, {report.Examples} examples, {CommonOptions.Format(report.Seconds)} s)");
         if (report.NllNats is double nll)
-            output.WriteLine($"  NLL        {CommonOptions.Format(nll)} nats  ({report.NllKind}{(report.IwaeK is int k ? $", k = {k}" : "")})");
+            output.WriteLine($"  NLL        {CommonOptions.Format(nll)} nats  ({report.NllKind}{(report.IwaeK is int k ? $", k = {k}" : "")}" +
+                $"{(report.Dequantization is string d ? $", {d} dequantization" : "")})");
         if (report.BitsPerDim is double bpd) output.WriteLine($"  bits/dim   {bpd:0.0000}");
-        if (report.ElboNats is double elbo) output.WriteLine($"  -ELBO      {CommonOptions.Format(elbo)} nats  (bound)");
+        if (report.NegativeElboNats is double elbo) output.WriteLine($"  -ELBO      {CommonOptions.Format(elbo)} nats  (bound, KL weight 1)");
         if (report.Ais is AisResult ais)
             output.WriteLine($"  AIS log Z  {CommonOptions.Format(ais.LogZ)} +- {CommonOptions.Format(ais.StandardError)} ({ais.Runs} runs, {ais.Temperatures} temperatures; " +
                 $"from {ais.BaseModel}; log(mean -+ 3 se): {CommonOptions.Format(ais.LowerLogZ)} .. {CommonOptions.Format(ais.UpperLogZ)})");
         if (report.ExactLogZ is double exactLogZ) output.WriteLine($"  exact logZ {CommonOptions.Format(exactLogZ)} (enumerated)");
         if (report.Parzen is ParzenResult parzen)
             output.WriteLine($"  Parzen     {CommonOptions.Format(parzen.MeanLogLikelihood)} +- {CommonOptions.Format(parzen.StandardError)} nats log-likelihood " +
-                $"(sigma {CommonOptions.Format(parzen.Sigma)}, {parzen.Samples} samples; a poor estimator, only for old tables)");
+                $"(sigma {CommonOptions.Format(parzen.Sigma)} chosen on {parzen.ValidationExamples} held-out test examples, {parzen.TestExamples} others scored, " +
+                $"{parzen.Samples} samples; a poor estimator, only for old tables)");
         if (report.SampleQuality is { } q)
         {
-            output.WriteLine($"  {q.Label("FID")}: {q.Model.Fid:0.00} (floor {q.Floor.Fid:0.00})");
+            output.WriteLine($"  {q.Label("FID")}: {q.Model.Fid:0.00}");
+            output.WriteLine($"  {q.FloorLabel("FID")}: {q.Floor.Fid:0.00}");
             output.WriteLine($"  {q.Label("KID")}: {q.Model.Kid.Mean:0.0000} +- {q.Model.Kid.StandardDeviation:0.0000} (floor {q.Floor.Kid.Mean:0.0000})");
             output.WriteLine($"  {q.Label("precision / recall, k = 3")}: {q.Model.PrecisionRecall.Precision:0.000} / {q.Model.PrecisionRecall.Recall:0.000} " +
                 $"(floor {q.Floor.PrecisionRecall.Precision:0.000} / {q.Floor.PrecisionRecall.Recall:0.000})");
         }
         if (report.ModeCoverage is { } m)
             output.WriteLine($"  modes_covered {m.ModesCovered} of {m.Modes}; high_quality_share {m.HighQualityShare:0.000} (within 3 std of a mode)");
+        foreach (string note in report.Notes) output.WriteLine($"  note: {note}");
         if (report.TrueNllNats is double truth)
-            output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats; KL gap {CommonOptions.Format(report.KlGapNats ?? double.NaN)} nats");
+            output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats (true density on these points: {CommonOptions.Format(report.TrueDensityTestNllNats ?? double.NaN)}); " +
+                $"KL gap {CommonOptions.Format(report.KlGapNats ?? double.NaN)} +- {CommonOptions.Format(report.KlGapStdErr ?? double.NaN)} nats (paired)");
     }
 }

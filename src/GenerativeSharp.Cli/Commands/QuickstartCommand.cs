@@ -57,7 +57,7 @@ internal static class QuickstartCommand
         WriteReport(reportPath, directory, report, trainSeconds, clock.Elapsed.TotalSeconds);
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"test NLL {report.NllNats:0.00} nats (importance-sampled estimate, k = {ImportanceSamples}); -ELBO {report.ElboNats:0.00} nats; " +
+            $"test NLL {report.NllNats:0.00} nats (importance-sampled estimate, k = {ImportanceSamples}); -ELBO {report.NegativeElboNats:0.00} nats; " +
             $"{clock.Elapsed.TotalSeconds:0} s in all"));
         context.Out.WriteLine($"samples:       {Path.Combine(directory, Trainer.SamplesFileName)}");
         context.Out.WriteLine($"interpolation: {interpolation}");
@@ -103,7 +103,7 @@ internal static class QuickstartCommand
         text.AppendLine("| quantity | value |");
         text.AppendLine("|---|---|");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| test NLL, importance-sampled estimate (k = {ImportanceSamples}) | {report.NllNats:0.00} nats ({report.BitsPerDim:0.0000} bits/dim) |"));
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| test -ELBO (a bound) | {report.ElboNats:0.00} nats |"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| test -ELBO (a bound) | {report.NegativeElboNats:0.00} nats |"));
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| training time | {trainSeconds:0} s |"));
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| total time | {totalSeconds:0} s |"));
         text.AppendLine();

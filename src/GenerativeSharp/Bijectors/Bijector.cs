@@ -5,7 +5,7 @@ namespace GenerativeSharp.Bijectors;
 
 /// <summary>
 /// An invertible, differentiable map with a tractable Jacobian determinant, as a Module (it trains,
-/// moves to a device and saves with the model). The direction is fixed (ARCHITECTURE.md):
+/// moves to a device and saves with the model). The direction is fixed, as in torch.distributions and Pyro:
 /// <see cref="Forward"/> maps latent -> data (sampling) and <see cref="Inverse"/> maps data -> latent
 /// (density). Each returns its output and log |det J| of its own direction per example, [batch],
 /// so <c>Inverse(Forward(z).Output).LogDet = -Forward(z).LogDet</c>.

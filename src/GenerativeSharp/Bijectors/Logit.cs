@@ -5,7 +5,7 @@ namespace GenerativeSharp.Bijectors;
 /// <summary>
 /// The logit preprocessing of Real NVP (Dinh et al. 2017, arXiv:1605.08803, section 4.1) for data
 /// y in (0, 1): data -> latent s = a + (1 - 2a) y, z = logit(s), with
-/// log |det dz/dy| = sum [ln(1 - 2a) - ln s - ln(1 - s)] (EVALUATION.md: the correction that must be
+/// log |det dz/dy| = sum [ln(1 - 2a) - ln s - ln(1 - s)] (docs/evaluation.md: the correction that must be
 /// counted); latent -> data y = (sigmoid(z) - a) / (1 - 2a).
 /// </summary>
 public sealed class Logit : Bijector

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace GenerativeSharp.Data;
 
 /// <summary>
-/// Bernoulli binarization of grey-scale intensities for models of binary data (EVALUATION.md):
+/// Bernoulli binarization of grey-scale intensities for models of binary data (docs/evaluation.md):
 /// training images are re-drawn every epoch (<see cref="Sample"/> with the trainer's generator);
 /// the test set is drawn once with <see cref="StaticSeed"/> (<see cref="Static"/>), so every model
 /// is scored on the same bits.

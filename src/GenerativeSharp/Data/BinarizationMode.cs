@@ -1,7 +1,7 @@
 namespace GenerativeSharp.Data;
 
 /// <summary>
-/// How grey-scale intensities become 0/1 pixels for Bernoulli models (see EVALUATION.md):
+/// How grey-scale intensities become 0/1 pixels for Bernoulli models (see docs/evaluation.md):
 /// dynamic draws fresh bits every epoch, static draws them once with <see cref="Binarization.StaticSeed"/>.
 /// </summary>
 public enum BinarizationMode

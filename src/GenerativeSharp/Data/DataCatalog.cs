@@ -3,7 +3,7 @@ using TorchSharp;
 namespace GenerativeSharp.Data;
 
 /// <summary>
-/// Resolves a --data argument (CONTRACT.md, DATA) into train and test splits:
+/// Resolves a --data argument (the README's "Data" section) into train and test splits:
 /// <list type="bullet">
 /// <item>"fashion-mnist", "mnist": found in --data-root, $GENSHARP_DATA, ~/.cache/gensharp,
 /// /usr/share/datasets, else downloaded from the official source;</item>

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace GenerativeSharp.Data;
 
 /// <summary>
-/// Uniform dequantization of 8-bit images for continuous densities (EVALUATION.md; Theis, van den
+/// Uniform dequantization of 8-bit images for continuous densities (docs/evaluation.md; Theis, van den
 /// Oord and Bethge 2016, "A note on the evaluation of generative models", arXiv:1511.01844): the
 /// loaded intensities k/255 become y = (k + u)/256 with u ~ U[0, 1), so that
 /// -log P(k) &lt;= E_u[-log p(y)] + D ln 256 and bits/dim = E[-log p(y)] / (D ln 2) + 8.

@@ -5,7 +5,7 @@ namespace GenerativeSharp.Data;
 
 /// <summary>
 /// The seven 2-D toy densities, defined as in FFJORD's toy_data (rtqichen/ffjord,
-/// lib/toy_data.py) and EVALUATION.md. Where FFJORD calls scikit-learn (make_moons,
+/// lib/toy_data.py) and docs/evaluation.md. Where FFJORD calls scikit-learn (make_moons,
 /// make_circles, make_swiss_roll) the same distributions are drawn here with torch; moons and
 /// circles draw their angles at random instead of evenly spaced (same entropy to within 0.02).
 /// Mixture components get balanced counts in random order, as FFJORD's halves and quarters do.
@@ -16,16 +16,19 @@ public static class ToyDensities
     // The largest float32 below 1: keeps checkerboard fractions inside their cell after rounding.
     private const double MaxFraction = 1.0 - 1.0 / (1 << 23);
 
-    /// <summary>All seven densities, in the order of EVALUATION.md's table.</summary>
+    /// <summary>
+    /// All seven densities, in the order of docs/evaluation.md's table. Entropies: a 2-D quadrature of
+    /// -p log p with the true log-density (<see cref="ToyLogDensities"/>); the tests repeat it.
+    /// </summary>
     public static IReadOnlyList<ToyDensity> All { get; } =
     [
-        new("checkerboard", Math.Log(32), Checkerboard),
-        new("8gaussians", 2.827, EightGaussians),
-        new("moons", 2.396, Moons),
-        new("circles", 3.264, Circles),
-        new("swissroll", 2.674, SwissRoll),
-        new("2spirals", 2.649, TwoSpirals),
-        new("rings", 2.62, Rings),
+        new("checkerboard", Math.Log(32), Checkerboard, ToyLogDensities.Checkerboard),
+        new("8gaussians", 2.832, EightGaussians, ToyLogDensities.EightGaussians),
+        new("moons", 2.394, Moons, ToyLogDensities.Moons),
+        new("circles", 3.268, Circles, ToyLogDensities.Circles),
+        new("swissroll", 2.670, SwissRoll, ToyLogDensities.SwissRoll),
+        new("2spirals", 2.645, TwoSpirals, ToyLogDensities.TwoSpirals),
+        new("rings", 2.623, Rings, ToyLogDensities.Rings),
     ];
 
     /// <summary>The density called <paramref name="name"/> (case-insensitive).</summary>

@@ -4,7 +4,7 @@ namespace GenerativeSharp.Evaluation;
 
 /// <summary>
 /// What <c>gensharp eval</c> prints: the likelihood in nats per example and bits per dimension,
-/// labelled exact / bound / estimate, plus family fields. Field names follow CONTRACT.md.
+/// labelled exact / bound / estimate, plus family fields (the README's command-line section lists them).
 /// </summary>
 public sealed record EvaluationReport
 {
@@ -15,16 +15,32 @@ public sealed record EvaluationReport
     public double? NllNats { get; init; }
     public double? BitsPerDim { get; init; }
     public string? NllKind { get; init; }
-    public double? ElboNats { get; init; }
+    /// <summary>"uniform" when the likelihood is the bound of a uniformly dequantized density of 8-bit data.</summary>
+    public string? Dequantization { get; init; }
+
+    /// <summary>-ELBO per example in nats (an upper bound on the NLL; the ELBO itself is its negative).</summary>
+    public double? NegativeElboNats { get; init; }
     public int? IwaeK { get; init; }
+    /// <summary>The data's entropy H: the lowest expected NLL any model can reach (2-D toys).</summary>
     public double? TrueNllNats { get; init; }
+
+    /// <summary>The true density's own NLL on these test points (H up to sampling noise).</summary>
+    public double? TrueDensityTestNllNats { get; init; }
+
+    /// <summary>The paired estimate of KL(data || model): mean of log p(x) - log q(x) over the test points.</summary>
     public double? KlGapNats { get; init; }
+
+    /// <summary>The standard error of <see cref="KlGapNats"/>.</summary>
+    public double? KlGapStdErr { get; init; }
     public AisResult? Ais { get; init; }
     public AisResult? AisOtherBase { get; init; }
     public ParzenResult? Parzen { get; init; }
     public double? ExactLogZ { get; init; }
     public SampleQualityReport? SampleQuality { get; init; }
     public ModeCoverageResult? ModeCoverage { get; init; }
+    /// <summary>What was skipped or approximated, and why (e.g. a default that would cost more than the training did).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public double Seconds { get; init; }
 
     /// <summary>The contract's JSON object (nulls kept, so every field is present).</summary>
@@ -39,13 +55,16 @@ public sealed record EvaluationReport
             ["nll_nats"] = Round(NllNats),
             ["bits_per_dim"] = Round(BitsPerDim),
             ["nll_kind"] = NllKind,
-            ["elbo_nats"] = Round(ElboNats),
+            ["negative_elbo_nats"] = Round(NegativeElboNats),
         };
+        if (Dequantization is not null) json["dequantization"] = Dequantization;
         if (IwaeK is int k) json["iwae_k"] = k;
         if (TrueNllNats is double truth)
         {
             json["true_nll_nats"] = Round(truth);
+            json["true_density_test_nll_nats"] = Round(TrueDensityTestNllNats);
             json["kl_gap_nats"] = Round(KlGapNats);
+            json["kl_gap_std_err"] = Round(KlGapStdErr);
         }
         if (Ais is not null)
         {
@@ -66,13 +85,18 @@ public sealed record EvaluationReport
             json["parzen_std_err"] = Round(Parzen.StandardError);
             json["parzen_sigma"] = Round(Parzen.Sigma);
             json["parzen_samples"] = Parzen.Samples;
-            json["parzen_note"] = "Parzen-window estimate (Breuleux et al. 2011), a poor estimator kept only to compare with old tables";
+            json["parzen_validation_examples"] = Parzen.ValidationExamples;
+            json["parzen_test_examples"] = Parzen.TestExamples;
+            json["parzen_note"] = $"Parzen-window estimate (Breuleux et al. 2011), a poor estimator kept only to compare with old tables; " +
+                $"sigma chosen on {Parzen.ValidationExamples} held-out test examples, log-likelihood of the other {Parzen.TestExamples}";
         }
         if (SampleQuality is { } q)
         {
             json["feature_network"] = q.FeatureNetwork;
             json["quality_samples"] = q.Samples;
+            json["quality_reference_examples"] = q.ReferenceExamples;
             json["fid_label"] = q.Label("FID");
+            json["fid_floor_label"] = q.FloorLabel("FID");
             json["fid"] = Round(q.Model.Fid);
             json["kid"] = Round6(q.Model.Kid.Mean);
             json["kid_std"] = Round6(q.Model.Kid.StandardDeviation);
@@ -89,6 +113,7 @@ public sealed record EvaluationReport
             json["modes"] = m.Modes;
             json["high_quality_share"] = Round(m.HighQualityShare);
         }
+        if (Notes.Count > 0) json["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
     }
@@ -100,7 +125,7 @@ public sealed record EvaluationReport
         void Add(string name, double? value) { if (value is double v) fields[name] = v; }
         Add("nll_nats", NllNats);
         Add("bits_per_dim", BitsPerDim);
-        Add("elbo_nats", ElboNats);
+        Add("negative_elbo_nats", NegativeElboNats);
         Add("kl_gap_nats", KlGapNats);
         Add("fid", SampleQuality?.Model.Fid);
         Add("modes_covered", ModeCoverage?.ModesCovered);

@@ -8,7 +8,7 @@ namespace GenerativeSharp.Evaluation;
 
 /// <summary>
 /// The small CNN whose penultimate layer gives the features of our FID / KID / precision-recall
-/// (EVALUATION.md: no Inception weights offline, so we train our own and version them). Three
+/// (docs/evaluation.md: no Inception weights offline, so we train our own and version them). Three
 /// 3x3 conv + ReLU + 2x2 max-pool stages (16, 32, 64 channels; 28 -> 14 -> 7 -> 3), a 128-unit ReLU
 /// layer (the features) and a 10-way linear classifier; about 98k parameters (~390 KB). The same
 /// idea as the Inception features of Heusel et al. (2017, arXiv:1706.08500), on our own data.

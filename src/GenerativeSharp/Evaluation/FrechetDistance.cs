@@ -33,7 +33,7 @@ public static class FrechetDistance
         Tensor traceRoot = linalg.eigvalsh(inner).clamp_min(0).sqrt().sum();
         double meanTerm = (ma - mb).square().sum().item<double>();
         double traceTerm = (sa.trace() + sb.trace() - 2 * traceRoot).item<double>();
-        return Math.Max(0, meanTerm + traceTerm);
+        return meanTerm + traceTerm;                                          // not clamped: a negative value shows a numerical problem
     }
 
     /// <summary>Mean [d] and unbiased covariance [d, d] of x [N, d], in float64.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Training;
 using static TorchSharp.torch;
@@ -6,27 +7,35 @@ using static TorchSharp.torch;
 namespace GenerativeSharp.Evaluation;
 
 /// <summary>
-/// Likelihood numbers for any model, by capability: exact log p for <see cref="IDensityModel"/>;
-/// the ELBO and, with k &gt; 1, the importance-weighted estimate for <see cref="ILowerBoundModel"/>.
-/// For <see cref="IEnergyModel"/>: mean free energy plus log Z, exact when log Z was enumerated.
-/// Per example in nats; bits/dim = nats / (D ln 2).
+/// Likelihood numbers for any model, by capability: exact log p for <see cref="IDensityModel"/>; the
+/// dequantization bound for <see cref="IDequantizedModel"/> on 8-bit data (fresh noise for every
+/// batch); the ELBO and, with k &gt; 1, the importance-weighted estimate for <see cref="ILowerBoundModel"/>;
+/// mean free energy plus log Z for <see cref="IEnergyModel"/>, exact when log Z was enumerated.
+/// Per example in nats; bits/dim = nats / (D ln 2). On a 2-D toy with a known density the KL gap is the
+/// paired estimate mean(log p(x) - log q(x)) over the test points, with its standard error.
 /// </summary>
 public static class LikelihoodEvaluator
 {
     /// <param name="examples">prepared data (binarized where the model needs it), [N, ...event]</param>
     /// <param name="samples">importance samples k for bound models (1 = ELBO only)</param>
     /// <param name="seed">seed of the evaluation's own generator, so numbers repeat</param>
+    /// <param name="truth">the data's true density, when known (2-D toys): gives the paired KL gap</param>
     public static EvaluationReport Evaluate(IGenerativeModel model, Tensor examples, string modelName, string data, string split,
-        int samples, long seed, Device device, double? trueNllNats = null, ProgressReporter? progress = null,
+        int samples, long seed, Device device, ToyDensity? truth = null, ProgressReporter? progress = null,
         PartitionFunction? partition = null)
     {
         if (model is IEnergyModel && partition is null)
             throw new ArgumentException("an energy model's likelihood needs its log partition function.", nameof(partition));
         var clock = Stopwatch.StartNew();
         long count = examples.shape[0];
+        if (model is not (IDensityModel or IDequantizedModel { Dequantizes: true } or IEnergyModel or ILowerBoundModel))
+            return new EvaluationReport { Model = modelName, Data = data, Split = split, Examples = count, TrueNllNats = truth?.EntropyNats };
         long dimensions = examples.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
-        int batch = samples > 1 ? 50 : 500;
-        double elboSum = 0, iwaeSum = 0, exactSum = 0, freeEnergySum = 0;
+        bool dequantized = model is IDequantizedModel { Dequantizes: true };
+        bool importance = model is ILowerBoundModel && samples > 1;
+        int batch = importance ? 50 : 500;
+        double logLikelihoodSum = 0, elboSum = 0;
+        var perExample = new List<Tensor>();                                  // log q(x) per example, for the paired KL gap
         using var generator = new Generator((ulong)seed, device);
         (model as nn.Module)?.eval();
         using (no_grad())
@@ -35,43 +44,31 @@ public static class LikelihoodEvaluator
             {
                 using var scope = NewDisposeScope();
                 Tensor x = examples.narrow(0, start, Math.Min(batch, count - start)).to(device);
-                switch (model)
+                Tensor logQ = model switch                                    // [b], the value behind nll_nats
                 {
-                    case IDensityModel density:
-                        exactSum += density.LogProb(x).to(ScalarType.Float64).sum().item<double>();
-                        break;
-                    case IEnergyModel energy:
-                        freeEnergySum += energy.FreeEnergy(x).to(ScalarType.Float64).sum().item<double>();
-                        break;
-                    case ILowerBoundModel bound:
-                        elboSum += bound.Elbo(x, generator).to(ScalarType.Float64).sum().item<double>();
-                        if (samples > 1)
-                            iwaeSum += bound.ImportanceSampledLogLikelihood(x, samples, generator).to(ScalarType.Float64).sum().item<double>();
-                        break;
-                }
-                progress?.Report("eval", Math.Min(start + batch, count), count, $"k={samples}");
+                    IDequantizedModel { Dequantizes: true } d => d.DequantizedLogLikelihood(x, generator),
+                    IDensityModel density => density.LogProb(x),
+                    IEnergyModel energy => -energy.FreeEnergy(x).to(ScalarType.Float64) - partition!.LogZ,   // log p(v) = -F(v) - log Z
+                    _ => BoundValue((ILowerBoundModel)model, x, samples, generator, ref elboSum),
+                };
+                logQ = logQ.to(ScalarType.Float64).cpu();
+                logLikelihoodSum += logQ.sum().item<double>();
+                if (truth is not null) perExample.Add(logQ.MoveToOuterDisposeScope());
+                progress?.Report("likelihood", Math.Min(start + batch, count), count, importance ? $"k={samples}" : "");
             }
         }
         progress?.Finish();
 
-        double? nll = null, elbo = null;
-        string? kind = null;
-        switch (model)
+        double nll = -logLikelihoodSum / count;
+        string kind = model switch
         {
-            case IDensityModel:
-                nll = -exactSum / count;
-                kind = "exact";
-                break;
-            case IEnergyModel:
-                nll = freeEnergySum / count + partition!.LogZ;       // -log p(v) = F(v) + log Z
-                kind = partition.Exact ? "exact" : "estimate";
-                break;
-            case ILowerBoundModel:
-                elbo = -elboSum / count;
-                nll = samples > 1 ? -iwaeSum / count : elbo;
-                kind = samples > 1 ? "estimate" : "bound";
-                break;
-        }
+            IDequantizedModel { Dequantizes: true } => "bound",
+            IDensityModel => "exact",
+            IEnergyModel => partition!.Exact ? "exact" : "estimate",
+            _ => importance ? "estimate" : "bound",
+        };
+        PairedGap? gap = truth is null ? null : PairedGap.Of(truth, examples, cat(perExample));
+        foreach (Tensor t in perExample) t.Dispose();
         return new EvaluationReport
         {
             Model = modelName,
@@ -81,15 +78,40 @@ public static class LikelihoodEvaluator
             NllNats = nll,
             BitsPerDim = nll / (dimensions * Math.Log(2)),
             NllKind = kind,
-            ElboNats = elbo,
-            IwaeK = model is ILowerBoundModel && samples > 1 ? samples : null,
-            TrueNllNats = trueNllNats,
-            KlGapNats = trueNllNats is double h ? nll - h : null,
+            Dequantization = dequantized ? "uniform" : null,
+            NegativeElboNats = model is ILowerBoundModel ? -elboSum / count : null,
+            IwaeK = importance ? samples : null,
+            TrueNllNats = truth?.EntropyNats,
+            TrueDensityTestNllNats = gap?.TrueDensityNll,
+            KlGapNats = gap?.Mean,
+            KlGapStdErr = gap?.StandardError,
             Ais = partition?.Ais,
             AisOtherBase = partition?.AisOtherBase,
             ExactLogZ = partition?.Exact == true ? partition.LogZ : null,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>The ELBO (added to <paramref name="elboSum"/>) and, with k &gt; 1, the importance-weighted estimate: [b].</summary>
+    private static Tensor BoundValue(ILowerBoundModel model, Tensor x, int samples, Generator generator, ref double elboSum)
+    {
+        Tensor elbo = model.Elbo(x, generator);
+        elboSum += elbo.to(ScalarType.Float64).sum().item<double>();
+        return samples > 1 ? model.ImportanceSampledLogLikelihood(x, samples, generator) : elbo;
+    }
+
+    /// <summary>mean and standard error of log p(x) - log q(x) over the test points, and the true density's own NLL on them.</summary>
+    private sealed record PairedGap(double Mean, double StandardError, double TrueDensityNll)
+    {
+        public static PairedGap Of(ToyDensity truth, Tensor points, Tensor logQ)
+        {
+            using var scope = NewDisposeScope();
+            Tensor logP = truth.LogProb(points);                                // [N] float64
+            Tensor d = logP - logQ;                                             // [N]
+            long n = d.shape[0];
+            double sd = n > 1 ? d.std().item<double>() : double.NaN;
+            return new PairedGap(d.mean().item<double>(), sd / Math.Sqrt(n), -logP.mean().item<double>());
+        }
     }
 }
 

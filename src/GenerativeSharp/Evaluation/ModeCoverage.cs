@@ -29,7 +29,7 @@ public static class ModeCoverage
 /// <summary>How many of the modes are covered, and the share of samples within 3 standard deviations of a mode.</summary>
 public sealed record ModeCoverageResult(int ModesCovered, int Modes, double HighQualityShare);
 
-/// <summary>The 8gaussians mixture of EVALUATION.md: centres at radius 4 on 8 directions, std 0.5, all divided by 1.414.</summary>
+/// <summary>The 8gaussians mixture of docs/evaluation.md: centres at radius 4 on 8 directions, std 0.5, all divided by 1.414.</summary>
 public static class EightGaussiansModes
 {
     public const double Std = 0.5 / 1.414;

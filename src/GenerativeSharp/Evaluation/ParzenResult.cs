@@ -11,13 +11,15 @@ namespace GenerativeSharp.Evaluation;
 /// <param name="ValidationCurve">mean validation log-likelihood for every candidate sigma, in the order given</param>
 /// <param name="Samples">the number of generated samples the kernels sit on</param>
 /// <param name="TestExamples">the number of test examples</param>
+/// <param name="ValidationExamples">the number of held-out examples sigma was chosen on</param>
 public sealed record ParzenResult(
     double Sigma,
     double MeanLogLikelihood,
     double StandardError,
     IReadOnlyList<ParzenPoint> ValidationCurve,
     long Samples,
-    long TestExamples);
+    long TestExamples,
+    long ValidationExamples);
 
 /// <summary>One point of a Parzen validation curve: a kernel std and the mean validation log-likelihood it gives.</summary>
 public sealed record ParzenPoint(double Sigma, double MeanLogLikelihood);

@@ -9,7 +9,7 @@ namespace GenerativeSharp.Evaluation;
 /// This is how the GAN paper compared samplers that have no likelihood (Goodfellow et al.,
 /// "Generative Adversarial Networks", 2014, arXiv:1406.2661, table 1; Breuleux, Bengio and Vincent,
 /// "Quickly Generating Representative Samples from an RBM-Derived Process", Neural Computation 2011).
-/// It is a POOR estimator (EVALUATION.md; Theis, van den Oord and Bethge, "A note on the evaluation
+/// It is a POOR estimator (docs/evaluation.md; Theis, van den Oord and Bethge, "A note on the evaluation
 /// of generative models", 2016, arXiv:1511.01844): in high dimensions it needs far more samples
 /// than anyone draws, it rewards blurry or memorised samples, and it can rank models the opposite
 /// way to their true likelihoods. Offer it only to compare with old tables, labelled as such.
@@ -23,6 +23,19 @@ public static class ParzenWindow
     /// <summary>The usual candidate widths for [0, 1] images: 10 values from 0.1 to 1, evenly spaced in log scale.</summary>
     public static IReadOnlyList<double> DefaultSigmas { get; } =
         Enumerable.Range(0, 10).Select(i => Math.Pow(10, -1 + i / 9.0)).ToArray();
+
+    /// <summary>
+    /// Splits real test data into the slice sigma is chosen on (the first min(1,000, N / 5) examples)
+    /// and the rest, on which the log-likelihood is reported: like the GAN paper's validation set,
+    /// both are held out from training.
+    /// </summary>
+    public static (Tensor Validation, Tensor Test) HeldOutSplit(Tensor test)
+    {
+        long n = test.shape[0];
+        long validation = Math.Min(1000, n / 5);
+        if (validation < 1) throw new InvalidInputException($"a Parzen-window estimate needs at least 5 test examples, got {n}.");
+        return (test.narrow(0, 0, validation), test.narrow(0, validation, n - validation));
+    }
 
     /// <summary>
     /// Chooses sigma on <paramref name="validation"/>, then estimates the test log-likelihood.
@@ -44,7 +57,7 @@ public static class ParzenWindow
         double std = logLikelihoods.std(unbiased: false).item<double>();
         long count = test.shape[0];
         return new ParzenResult(sigmas[best], mean, std / Math.Sqrt(count),
-            sigmas.Select((s, i) => new ParzenPoint(s, validationMeans[i])).ToArray(), samples.shape[0], count);
+            sigmas.Select((s, i) => new ParzenPoint(s, validationMeans[i])).ToArray(), samples.shape[0], count, validation.shape[0]);
     }
 
     /// <summary>log p(x) under the kernel density of width <paramref name="sigma"/> on <paramref name="samples"/>: float64 [n].</summary>

@@ -92,20 +92,24 @@ public static class RbmPartitionFunction
                 Tensor h = Bernoulli.Draw((betas[k] * activation).sigmoid(), generator);
                 v.copy_(Bernoulli.Draw(((1 - betas[k]) * baseBias + betas[k] * (h.matmul(w.t()) + b)).sigmoid(), generator));
             }
-            if (k % 200 == 0) progress?.Report("AIS", k, betas.Length - 1, $"{runs} runs");
+            if (k % 200 == 0) progress?.Report($"AIS from {(data is null ? "uniform" : "base rates")}", k, betas.Length - 1, $"{runs} runs");
         }
         progress?.Finish();
-        return Summarise(logWeights, baseLogZ, runs, temperatures) with { BaseModel = data is null ? "uniform" : "data base rates" };
+        return Summarise(logWeights, baseLogZ, runs, betas.Length) with { BaseModel = data is null ? "uniform" : "data base rates" };
     }
 
-    /// <summary>The beta schedule: Salakhutdinov and Murray's proportions scaled to <paramref name="count"/> values from 0 to 1.</summary>
+    /// <summary>
+    /// The beta schedule: exactly <paramref name="count"/> increasing values from 0 to 1 in Salakhutdinov
+    /// and Murray's proportions (of 14,500: 500 in [0, 0.5), 4,000 in [0.5, 0.9), 10,000 in [0.9, 1]).
+    /// </summary>
     internal static double[] Schedule(int count)
     {
-        int first = Math.Max(2, (int)Math.Round(count * 500.0 / 14_500));
-        int second = Math.Max(2, (int)Math.Round(count * 4000.0 / 14_500));
-        int third = Math.Max(2, count - first - second);
+        int first = Math.Max(1, (int)Math.Round(count * 500.0 / 14_500));
+        int second = Math.Max(1, (int)Math.Round(count * 4000.0 / 14_500));
+        int third = count - first - second;
+        if (third < 2) throw new InvalidInputException($"AIS needs at least 10 temperatures, got {count}.");
         IEnumerable<double> Segment(double from, double to, int n, bool includeEnd) =>
-            Enumerable.Range(0, includeEnd ? n : n - 1).Select(i => from + (to - from) * i / (n - 1));
+            Enumerable.Range(0, n).Select(i => from + (to - from) * i / (includeEnd ? n - 1 : n));
         return Segment(0, 0.5, first, false).Concat(Segment(0.5, 0.9, second, false)).Concat(Segment(0.9, 1.0, third, true)).ToArray();
     }
 

@@ -54,6 +54,33 @@ public sealed class MetricsLog : IDisposable
 
     public void Dispose() => writer.Dispose();
 
+    /// <summary>
+    /// The training time logged in <paramref name="path"/>: the sum of the epochs' "epoch_seconds"
+    /// (training steps only, over resumed runs too), or null when the log has none (older runs).
+    /// </summary>
+    public static double? TrainingSeconds(string path)
+    {
+        if (!File.Exists(path)) return null;
+        double total = 0;
+        bool any = false;
+        foreach (string line in File.ReadLines(path))
+        {
+            try
+            {
+                if (JsonNode.Parse(line)?[Trainer.EpochSecondsField]?.GetValue<double>() is double seconds)
+                {
+                    total += seconds;
+                    any = true;
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                // a torn or foreign line carries no time
+            }
+        }
+        return any ? total : null;
+    }
+
     private static long? StepOf(string line)
     {
         try

@@ -20,6 +20,9 @@ public sealed class Trainer(TrainerOptions options)
     public const string MetricsFileName = "metrics.jsonl";
     public const string SamplesFileName = "samples.png";
 
+    /// <summary>The metrics.jsonl field of an epoch's last line that holds the wall-clock seconds its training steps took.</summary>
+    public const string EpochSecondsField = "epoch_seconds";
+
     /// <summary>The evaluation generator's seed: every epoch and every model sees the same noise.</summary>
     public const long EvaluationSeed = 0;
 
@@ -94,6 +97,7 @@ public sealed class Trainer(TrainerOptions options)
                     metrics.Write(state.Step, epoch, averages);
                     continue;
                 }
+                averages[EpochSecondsField] = epochClock.Elapsed.TotalSeconds;                    // training steps only, not the evaluation
                 lastEvaluation = EndOfEpoch(model, data, state, evalSet, device, epochClock.Elapsed.TotalSeconds);
                 epochClock.Restart();
                 var labels = new Dictionary<string, string>();
@@ -125,7 +129,7 @@ public sealed class Trainer(TrainerOptions options)
         EvaluationReport? report = null;
         if (evalSet.shape[0] > 0 && model.Model is ILowerBoundModel or IDensityModel)
             report = LikelihoodEvaluator.Evaluate(model.Model, evalSet, model.Recipe.Info.Name, data.Spec, "test",
-                samples: 1, seed: EvaluationSeed, device, data.Toy?.EntropyNats);
+                samples: 1, seed: EvaluationSeed, device, data.Toy);
         if (state.Finished || !(lastSampleSeconds > 0.25 * epochSeconds))
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -58,6 +58,7 @@ public sealed class MarkovChainCommandTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("nll_nats").ValueKind);
         Assert.True(double.IsFinite(root.GetProperty("parzen_log_likelihood_nats").GetDouble()));
         Assert.Contains("Parzen", root.GetProperty("parzen_note").GetString());
+        Assert.Equal(root.GetProperty("examples").GetInt64(), root.GetProperty("parzen_validation_examples").GetInt64() + root.GetProperty("parzen_test_examples").GetInt64());
         Assert.Equal(0, CliHost.Run("chain", run, "--count", "2", "--snapshots", "3", "--thinning", "2").Code);
     }
 

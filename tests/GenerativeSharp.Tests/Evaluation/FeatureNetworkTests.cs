@@ -34,6 +34,10 @@ public sealed class FeatureNetworkTests
         using var noise = new Replay(rand([2000, 1, 28, 28], generator: new Generator(1)));
         SampleQualityReport bad = SampleMetrics.Quality(noise, data, data.Test.Examples, 2000, 0, CPU)!;
         Assert.Equal("MNIST-CNN", real.FeatureNetwork);
+        Assert.Equal(1000, real.Samples);                                      // half of the 2,000 test digits: the floor's size
+        Assert.Equal(1000, real.ReferenceExamples);
+        Assert.Equal("FID (MNIST-CNN features, 1000 samples vs 1000 test images)", real.Label("FID"));
+        Assert.Equal("FID real-vs-real floor (MNIST-CNN features, 1000 test images vs 1000 other test images)", real.FloorLabel("FID"));
         Assert.True(real.Model.Fid < 3 * real.Floor.Fid + 5, $"train images vs test: FID {real.Model.Fid}, floor {real.Floor.Fid}");
         Assert.True(bad.Model.Fid > 10 * real.Model.Fid, $"noise FID {bad.Model.Fid}");
         // Recall, not precision: noise features fall in a small region that the k-NN balls of a few real

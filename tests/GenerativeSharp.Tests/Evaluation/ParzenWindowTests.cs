@@ -83,4 +83,16 @@ public sealed class ParzenWindowTests
         Assert.Equal(0.1, ParzenWindow.DefaultSigmas[0], 12);
         Assert.Equal(1.0, ParzenWindow.DefaultSigmas[^1], 12);
     }
+
+    [Theory]
+    [InlineData(2000, 400)]
+    [InlineData(10_000, 1000)]
+    public void Sigma_is_chosen_on_a_held_out_slice_of_the_test_set(long count, long validation)
+    {
+        using var test = arange(count, dtype: ScalarType.Float32).view(count, 1);
+        var (chosenOn, scored) = ParzenWindow.HeldOutSplit(test);
+        Assert.Equal(validation, chosenOn.shape[0]);
+        Assert.Equal(count - validation, scored.shape[0]);
+        Assert.Equal(validation, scored[0].item<float>());                    // disjoint: the scored part starts after the slice
+    }
 }

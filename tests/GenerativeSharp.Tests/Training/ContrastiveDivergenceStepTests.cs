@@ -1,3 +1,4 @@
+using GenerativeSharp.Runtime;
 using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Tests.Models.Boltzmann;
 using GenerativeSharp.Training;
@@ -60,7 +61,9 @@ public sealed class ContrastiveDivergenceStepTests
     /// <summary>The same weights under other training options.</summary>
     private static Rbm WithOptions(Rbm source, RbmOptions options)
     {
-        var rbm = new Rbm(options with { Hidden = source.Hidden, EventShape = source.EventShape });
+        Rbm rbm;
+        lock (GlobalRandom.Lock)                                  // its initial weights draw from the global generator; other tests seed it under this lock
+            rbm = new Rbm(options with { Hidden = source.Hidden, EventShape = source.EventShape });
         using (no_grad())
         {
             rbm.Weight.copy_(source.Weight);

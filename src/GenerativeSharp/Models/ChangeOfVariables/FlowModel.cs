@@ -8,14 +8,13 @@ namespace GenerativeSharp.Models.ChangeOfVariables;
 
 /// <summary>
 /// What every change-of-variables model shares: a <see cref="Flow"/> (standard normal base + a
-/// bijector the concrete model builds) and, for 8-bit images, uniform dequantization (EVALUATION.md):
-/// training draws y = (k + u)/256 afresh at each step; <see cref="LogProb"/> returns
-/// log p(y) - D ln 256 with the noise u drawn from a fixed seed, so -LogProb is the usual
-/// "dequantized NLL" whose bits/dim carries the +8, and repeated evaluations agree.
+/// bijector the concrete model builds) and, for 8-bit images, uniform dequantization (docs/evaluation.md):
+/// training draws y = (k + u)/256 afresh at each step, and evaluation reports the bound
+/// -log P(k) &lt;= E[-log p(y)] + D ln 256 (<see cref="IDequantizedModel"/>), whose bits/dim carries the +8.
 /// On points the density is the flow's own. Latent codes are exact: Decode(Encode(x)) = x (images
 /// are encoded at the centres of their bins and quantized back).
 /// </summary>
-public abstract class FlowModel : nn.Module, IDensityModel, ITrainable, ILatentModel, ITemperedSampler
+public abstract class FlowModel : nn.Module, IDensityModel, IDequantizedModel, ITrainable, ILatentModel, ITemperedSampler
 {
     /// <summary>Seed of the dequantization noise of <see cref="LogProb"/>.</summary>
     public const ulong EvaluationNoiseSeed = 20_181_010;
@@ -38,7 +37,11 @@ public abstract class FlowModel : nn.Module, IDensityModel, ITrainable, ILatentM
     /// <summary>The flow (base + bijector) on the continuous (dequantized) data.</summary>
     public Flow Flow => flow;
 
-    /// <summary>Exact log density in nats, [B]; for images the dequantized log-likelihood of the 8-bit values.</summary>
+    /// <summary>
+    /// Log density in nats, [B]: exact on continuous data; on 8-bit images one draw of the
+    /// dequantization bound, with the noise from a fixed seed (evaluation uses
+    /// <see cref="DequantizedLogLikelihood"/> with fresh noise per batch instead).
+    /// </summary>
     public Tensor LogProb(Tensor x)
     {
         CheckBatch(x);
@@ -85,6 +88,15 @@ public abstract class FlowModel : nn.Module, IDensityModel, ITrainable, ILatentM
         using var scope = NewDisposeScope();
         Tensor x = flow.Decode(z);
         return (Options.Dequantize ? Dequantization.Quantize(x) : x).MoveToOuterDisposeScope();
+    }
+
+    public bool Dequantizes => Options.Dequantize;
+
+    public Tensor DequantizedLogLikelihood(Tensor x, Generator? generator)
+    {
+        CheckBatch(x);
+        if (!Options.Dequantize) throw new InvalidOperationException("this flow models continuous data: its LogProb is exact.");
+        return DequantizedLogProb(x, generator);
     }
 
     private Tensor DequantizedLogProb(Tensor x, Generator? generator)

@@ -65,12 +65,16 @@ public sealed class Vae : nn.Module, ILowerBoundModel, ILatentModel, ITrainable
         };
     }
 
+    /// <summary>
+    /// The evidence lower bound E_q[log p(x | z)] - KL(q(z | x) || p(z)) per example, [B], with the KL at
+    /// weight 1 whatever the training's beta: only then is it a bound on log p(x).
+    /// </summary>
     public Tensor Elbo(Tensor x, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
         DiagonalNormal q = Posterior(x);
         Tensor z = q.RSample(generator);                                     // [B, L]
-        Tensor elbo = LogLikelihood(x, z) - Options.Beta * q.KlToStandardNormal();
+        Tensor elbo = LogLikelihood(x, z) - q.KlToStandardNormal();
         return elbo.MoveToOuterDisposeScope();
     }
 
@@ -96,10 +100,10 @@ public sealed class Vae : nn.Module, ILowerBoundModel, ILatentModel, ITrainable
             Tensor z = q.RSample(generator);
             Tensor reconstruction = LogLikelihood(batch, z).mean();
             Tensor kl = q.KlToStandardNormal().mean();
-            Tensor elbo = reconstruction - Options.Beta * kl;
-            return new StepResult(-elbo, new Dictionary<string, Tensor>
+            Tensor objective = reconstruction - Options.Beta * kl;          // the ELBO when beta = 1 (beta-VAE otherwise)
+            return new StepResult(-objective, new Dictionary<string, Tensor>
             {
-                ["elbo"] = elbo.detach(), ["kl"] = kl.detach(), ["reconstruction"] = reconstruction.detach(),
+                ["elbo"] = (reconstruction - kl).detach(), ["kl"] = kl.detach(), ["reconstruction"] = reconstruction.detach(),
             });
         }
         DiagonalNormal posterior = Posterior(batch);

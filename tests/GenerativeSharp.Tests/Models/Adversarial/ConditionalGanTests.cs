@@ -30,7 +30,7 @@ public sealed class ConditionalGanTests
     {
         foreach (var (arch, shape) in new[] { (GanArchitecture.Conv, Image), (GanArchitecture.Mlp, Image) })
         {
-            using var gan = new Gan(new AdversarialOptions { EventShape = shape, Architecture = arch, Hidden = 8, Latent = 4, Classes = 4 });
+            using var gan = Build(new AdversarialOptions { EventShape = shape, Architecture = arch, Hidden = 8, Latent = 4, Classes = 4 });
             using var generator = new Generator(3);
             using Tensor z = gan.Latents(1, generator).expand(4, -1).contiguous();
             using Tensor labels = arange(4, ScalarType.Int64);
@@ -45,7 +45,7 @@ public sealed class ConditionalGanTests
     [Fact]
     public void A_one_hot_class_mixture_decodes_as_that_class_and_a_mixture_lies_between()
     {
-        using var gan = new Gan(new AdversarialOptions { EventShape = Image, Architecture = GanArchitecture.Conv, Hidden = 8, Latent = 4, Classes = 3 });
+        using var gan = Build(new AdversarialOptions { EventShape = Image, Architecture = GanArchitecture.Conv, Hidden = 8, Latent = 4, Classes = 3 });
         using var scope = NewDisposeScope();
         using var generator = new Generator(4);
         Tensor z = gan.Latents(1, generator).expand(3, -1).contiguous();
@@ -126,5 +126,12 @@ public sealed class ConditionalGanTests
         using (NewDisposeScope()) ((Gan)model.Module).Sample(labels, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         ((IDisposable)step).Dispose();
+    }
+
+    /// <summary>Builds under the global-RNG lock: the initial weights draw from the global generator, which other tests seed.</summary>
+    private static Gan Build(AdversarialOptions options)
+    {
+        lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
+            return new Gan(options);
     }
 }

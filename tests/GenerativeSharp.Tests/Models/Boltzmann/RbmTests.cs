@@ -121,5 +121,25 @@ public sealed class RbmTests
         AisResult ais = RbmPartitionFunction.Ais(rbm, data, runs: 100, temperatures: 3000, seed: 7);
         Assert.True(Math.Abs(ais.LogZ - exact) < 0.1, $"AIS {ais.LogZ} vs exact {exact}");
         Assert.True(ais.LowerLogZ <= exact + 0.1 && exact - 0.1 <= ais.UpperLogZ);
+        Assert.Equal(3000, ais.Temperatures);
+    }
+
+    [Theory]
+    [InlineData(14_500)]
+    [InlineData(3000)]
+    [InlineData(1001)]
+    [InlineData(10)]
+    public void The_ais_schedule_has_exactly_the_temperatures_asked_for(int count)
+    {
+        double[] betas = RbmPartitionFunction.Schedule(count);
+        Assert.Equal(count, betas.Length);
+        Assert.Equal(0.0, betas[0]);
+        Assert.Equal(1.0, betas[^1]);
+        Assert.True(betas.Zip(betas.Skip(1)).All(p => p.First < p.Second), "betas must increase strictly");
+        if (count == 14_500)
+        {
+            Assert.Equal(500, betas.Count(b => b < 0.5));                  // Salakhutdinov and Murray's 500 / 4,000 / 10,000
+            Assert.Equal(4000, betas.Count(b => b >= 0.5 && b < 0.9));
+        }
     }
 }

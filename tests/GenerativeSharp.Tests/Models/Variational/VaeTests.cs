@@ -62,6 +62,30 @@ public sealed class VaeTests
         Assert.Contains("beta", e.Message);
     }
 
+    [Theory]
+    [InlineData("0.25")]
+    [InlineData("4")]
+    public void The_elbo_weights_the_kl_by_one_whatever_the_training_beta(string beta)
+    {
+        using var model = TestModels.Vae(Image, settings: [("hidden", "16"), ("latent", "3"), ("beta", beta)]);
+        var vae = (Vae)model.Module;
+        using var data = new Generator(2);
+        using var x = SyntheticImages.Make(6, 1).bernoulli(data);
+        using var noGrad = no_grad();
+        using var g1 = new Generator(9);
+        using var g2 = new Generator(9);
+        using var elbo = vae.Elbo(x, g1);                                     // [6]
+        var q = vae.Posterior(x);
+        using var z = q.RSample(g2);                                          // the same draw
+        using var expected = vae.LogLikelihood(x, z) - q.KlToStandardNormal();
+        Assert.True(elbo.allclose(expected, rtol: 1e-5, atol: 1e-4), "Elbo must be log p(x | z) - KL, unweighted");
+        using var g3 = new Generator(9);
+        StepResult step = ((ITrainable)vae).Loss(x, g3);
+        double kl = step.Metrics["kl"].item<float>(), reconstruction = step.Metrics["reconstruction"].item<float>();
+        Assert.Equal(reconstruction - kl, step.Metrics["elbo"].item<float>(), 3);
+        Assert.Equal(-(reconstruction - double.Parse(beta, System.Globalization.CultureInfo.InvariantCulture) * kl), step.Loss.item<float>(), 3);
+    }
+
     [Fact]
     public void A_training_step_leaves_no_live_tensors()
     {

@@ -1,3 +1,4 @@
 using GenerativeSharp.Cli;
 
-return GensharpCli.Run(args, Console.Out, Console.Error, ConsoleCancellation.Token);
+int code = GensharpCli.Run(args, Console.Out, Console.Error, ConsoleCancellation.Token);
+return code == ExitCodes.Interrupted ? ConsoleCancellation.InterruptedExitCode : code;

@@ -23,6 +23,10 @@ internal static class TrainRun
         BinarizationMode? binarize = request.Binarize is null ? null : Binarization.Parse(request.Binarize);
         torch.Device device = TorchRuntime.ResolveDevice(request.Device);
         string directory = request.OutputDirectory;
+        using RunDirectoryLock writer = RunDirectoryLock.Acquire(directory);           // one writer per run, before anything is read or written
+        using IDisposable saveOnTerminate = ConsoleCancellation.DeferTermination();     // SIGTERM saves a checkpoint, as Ctrl-C does
+        if (Directory.Exists(Checkpoint.PathIn(directory)))
+            throw new InvalidInputException($"{Checkpoint.PathIn(directory)} is a directory; a run needs that name for its checkpoint file.");
         bool hasCheckpoint = Checkpoint.ExistsIn(directory);
         if (request.Resume && !hasCheckpoint)
             throw new InvalidInputException($"--resume: {directory} holds no checkpoint to continue; drop --resume to start a new run.");
@@ -67,6 +71,8 @@ internal static class TrainRun
                 $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, context.Cancel);
+            if (result.Outcome == TrainingOutcome.Interrupted)
+                context.Error.WriteLine($"interrupted at step {result.State.Step}; checkpoint saved in {directory} (continue with --resume)");
             if (result.Outcome == TrainingOutcome.Completed)
                 context.Out.WriteLine($"wrote {Checkpoint.PathIn(directory)}, {Path.Combine(directory, Trainer.MetricsFileName)}, " +
                     $"{Path.Combine(directory, Trainer.SamplesFileName)}");

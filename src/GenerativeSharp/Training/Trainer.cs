@@ -55,7 +55,7 @@ public sealed class Trainer(TrainerOptions options)
                 if (cancel.IsCancellationRequested)
                 {
                     Checkpoint.Save(directory, model, state, step, generator);
-                    progress.Line($"interrupted at step {state.Step}; checkpoint saved in {directory} (continue with --resume)");
+                    progress.Finish();
                     return new TrainingResult(TrainingOutcome.Interrupted, state, lastEvaluation);
                 }
                 int epoch = state.Epoch;

@@ -18,7 +18,7 @@ internal static class TrainCommand
         var steps = new Option<long?>("--steps") { Description = "training steps instead of epochs" };
         var batchSize = new Option<int?>("--batch-size") { Description = "examples per step (default: the recipe's)" };
         var learningRate = new Option<double?>("--lr") { Description = "Adam learning rate (default: the recipe's)" };
-        var seed = CommonOptions.Seed();
+        var seed = new Option<long?>("--seed") { Description = "random seed (default 0; same seed, same result on CPU); a resumed run keeps its own" };
         var device = CommonOptions.Device();
         var output = new Option<string?>("--out") { Description = "run directory (default runs/MODEL-DATA)" };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out exactly where its checkpoint stopped" };
@@ -67,7 +67,7 @@ internal static class TrainCommand
 
 /// <summary>Everything <c>train</c> was asked for.</summary>
 internal sealed record TrainRequest(
-    string Model, string Data, int? Epochs, long? Steps, int? BatchSize, double? LearningRate, long Seed, string Device,
+    string Model, string Data, int? Epochs, long? Steps, int? BatchSize, double? LearningRate, long? Seed, string Device,
     string? Output, bool Resume, ProgressMode Progress, string? Binarize, IReadOnlyDictionary<string, string> Settings, string? DataRoot)
 {
     /// <summary>runs/MODEL-DATA with the data's last path part, e.g. runs/vae-mnist-10k or runs/vae-toy-moons.</summary>

@@ -33,34 +33,45 @@ internal static class TrainRun
         if (!request.Resume && hasCheckpoint)
             throw new InvalidInputException($"{directory} already holds a run; continue it with --resume, or choose another --out.");
 
-        using DataSplits data = CommonOptions.LoadData(request.Data, request.DataRoot, request.Seed, context.Error);
+        // A resumed run continues the same run: its checkpoint, read first, fixes seed, data, binarization and rate.
+        LoadedCheckpoint? checkpoint = request.Resume ? Checkpoint.Load(directory, device) : null;
+        using var checkpointScope = checkpoint;
+        if (checkpoint is not null) CheckResumable(request, checkpoint, recipe, directory, binarize);
+        long seed = checkpoint?.State.Seed ?? request.Seed ?? 0;
+        using DataSplits data = CommonOptions.LoadData(request.Data, request.DataRoot, seed, context.Error);
         TrainingDefaults defaults = recipe.Defaults(data.Kind);
-        var generator = new torch.Generator(Seeds.Derive(request.Seed, 0), device);
+        var generator = new torch.Generator(Seeds.Derive(seed, 0), device);
         ModelInstance model;
         ITrainingStep step;
         TrainingState state;
-        if (request.Resume)
+        PendingMetrics pending = PendingMetrics.None;
+        if (checkpoint is not null)
         {
-            using LoadedCheckpoint checkpoint = Checkpoint.Load(directory, device);
             model = checkpoint.Model;
-            CheckResumable(request, checkpoint, recipe, directory);
+            long stepsPerEpoch = (data.Train.Count + checkpoint.State.BatchSize - 1) / checkpoint.State.BatchSize;
+            if (stepsPerEpoch != checkpoint.State.StepsPerEpoch)
+                throw new InvalidInputException($"{directory} was trained with {checkpoint.State.StepsPerEpoch} steps per epoch, but {request.Data} " +
+                    $"now gives {stepsPerEpoch} at batch {checkpoint.State.BatchSize}: the data changed or the checkpoint is damaged.");
             step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
             step.LoadState(checkpoint.TrainerState);
             Checkpoint.RestoreGenerator(checkpoint, generator);
+            pending = Checkpoint.PendingMetricsOf(checkpoint);
             long total = request.Steps ?? (request.Epochs is int epochs ? epochs * checkpoint.State.StepsPerEpoch : checkpoint.State.TotalSteps);
+            if (total < checkpoint.State.Step)
+                throw new InvalidInputException($"{directory} is already at step {checkpoint.State.Step}; ask for more steps than that to continue it.");
             state = checkpoint.State with { TotalSteps = total };
             context.Error.WriteLine($"resuming {directory} at step {state.Step} of {state.TotalSteps}");
         }
         else
         {
             string options = recipe.ConfigureOptions(data.EventShape, data.Kind, request.Settings);
-            model = ModelInstance.Create(recipe, options, request.Seed, device);
+            model = ModelInstance.Create(recipe, options, seed, device);
             int batchSize = request.BatchSize ?? defaults.BatchSize;
             long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
             long total = request.Steps ?? (request.Epochs ?? defaults.Epochs) * stepsPerEpoch;
             double learningRate = request.LearningRate ?? defaults.LearningRate;
             BinarizationMode mode = binarize ?? (data.Kind == DataKind.Images ? recipe.DefaultBinarization(options, data.Kind) : BinarizationMode.None);
-            state = new TrainingState(request.Data, mode, request.Seed, batchSize, learningRate, stepsPerEpoch, total, Step: 0);
+            state = new TrainingState(request.Data, mode, seed, batchSize, learningRate, stepsPerEpoch, total, Step: 0);
             step = recipe.CreateStep(model.Module, learningRate);
         }
         using (model)
@@ -70,7 +81,7 @@ internal static class TrainRun
             context.Error.WriteLine($"training {recipe.Info.Name} on {data.Description} ({data.Train.Count} examples, " +
                 $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
-            TrainingResult result = trainer.Run(model, step, data, state, generator, device, context.Cancel);
+            TrainingResult result = trainer.Run(model, step, data, state, generator, device, context.Cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)
                 context.Error.WriteLine($"interrupted at step {result.State.Step}; checkpoint saved in {directory} (continue with --resume)");
             if (result.Outcome == TrainingOutcome.Completed)
@@ -80,15 +91,31 @@ internal static class TrainRun
         }
     }
 
-    private static void CheckResumable(TrainRequest request, LoadedCheckpoint checkpoint, IModelRecipe recipe, string directory)
+    /// <summary>Refuses, in one line, any flag that contradicts the run being resumed.</summary>
+    private static void CheckResumable(TrainRequest request, LoadedCheckpoint checkpoint, IModelRecipe recipe, string directory, BinarizationMode? binarize)
     {
+        TrainingState saved = checkpoint.State;
+        string? conflict = null;
         if (checkpoint.Model.Recipe.Info.Name != recipe.Info.Name)
-            throw new InvalidInputException($"{directory} holds a {checkpoint.Model.Recipe.Info.Name} run, not {recipe.Info.Name}.");
-        if (checkpoint.State.Data != request.Data)
-            throw new InvalidInputException($"{directory} was trained on '{checkpoint.State.Data}'; resume it with --data {checkpoint.State.Data}.");
-        if (request.Settings.Count > 0)
-            throw new InvalidInputException("--set cannot change a resumed run's model options; start a new run with another --out.");
-        if (request.BatchSize is int b && b != checkpoint.State.BatchSize)
-            throw new InvalidInputException($"--batch-size {b} differs from the run's {checkpoint.State.BatchSize}; a resumed run keeps its batch size.");
+            conflict = $"{directory} holds a {checkpoint.Model.Recipe.Info.Name} run, not {recipe.Info.Name}.";
+        else if (saved.Data != request.Data)
+            conflict = $"{directory} was trained on '{saved.Data}'; resume it with --data {saved.Data}.";
+        else if (request.Settings.Count > 0)
+            conflict = "--set cannot change a resumed run's model options; start a new run with another --out.";
+        else if (request.BatchSize is int b && b != saved.BatchSize)
+            conflict = $"--batch-size {b} differs from the run's {saved.BatchSize}; a resumed run keeps its batch size.";
+        else if (request.Seed is long seed && seed != saved.Seed)
+            conflict = $"--seed {seed} differs from the run's {saved.Seed}; a resumed run keeps its seed (drop --seed).";
+        else if (request.LearningRate is double lr && lr != saved.LearningRate)
+            conflict = $"--lr {lr.ToString(CultureInfo.InvariantCulture)} differs from the run's {saved.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                "a resumed run keeps its learning rate (drop --lr).";
+        else if (binarize is BinarizationMode mode && mode != saved.Binarize)
+            conflict = $"--binarize {mode.ToString().ToLowerInvariant()} differs from the run's {saved.Binarize.ToString().ToLowerInvariant()}; " +
+                "a resumed run keeps its binarization (drop --binarize).";
+        if (conflict is not null)
+        {
+            checkpoint.Model.Dispose();
+            throw new InvalidInputException(conflict);
+        }
     }
 }

@@ -41,6 +41,10 @@ internal static class SafeTensorsParser
         {
             throw Fault("header does not start with '{'");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Fault("header is not valid UTF-8");
+        }
         long dataStart = 8 + (long)headerLength;
         long dataLength = file.Length - dataStart;
 

@@ -55,29 +55,41 @@ internal sealed class SafeTensorsWriter
         return new SafeTensorsWriter(byOffset);
     }
 
-    /// <summary>Hex SHA-256 (lowercase) of the data buffer this writer will write.</summary>
-    public string DataSha256()
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        ForEachChunk(chunk => hash.AppendData(chunk));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
     /// <summary>Writes length, padded header and data buffer to <paramref name="stream"/>; leaves it open.</summary>
     public void Write(Stream stream, IReadOnlyDictionary<string, string> metadata)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(metadata);
-        var header = BuildHeader(metadata);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-        stream.Write(length);
+        Write(stream, BuildHeader(metadata));
+    }
+
+    /// <summary>Writes length, the given header bytes (from <see cref="BuildHeader"/>) and the data buffer.</summary>
+    public void Write(Stream stream, byte[] header)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(LengthField(header));
         stream.Write(header);
         ForEachChunk(chunk => stream.Write(chunk));
     }
 
+    /// <summary>SHA-256 of the whole file this writer would write with <paramref name="header"/>: length field, header, data.</summary>
+    public byte[] FileSha256(byte[] header)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(LengthField(header));
+        hash.AppendData(header);
+        ForEachChunk(chunk => hash.AppendData(chunk));
+        return hash.GetHashAndReset();
+    }
+
+    private static byte[] LengthField(byte[] header)
+    {
+        var length = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        return length;
+    }
+
     /// <summary>The UTF-8 JSON header, padded with spaces to a multiple of 8 bytes so the data buffer is 8-byte aligned.</summary>
-    private byte[] BuildHeader(IReadOnlyDictionary<string, string> metadata)
+    public byte[] BuildHeader(IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

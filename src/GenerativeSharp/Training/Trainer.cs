@@ -28,8 +28,9 @@ public sealed class Trainer(TrainerOptions options)
 
     private double lastSampleSeconds;
 
+    /// <param name="pending">metric sums carried over from an interrupted run (see <see cref="Checkpoint.PendingMetricsOf"/>)</param>
     public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
-        Generator generator, Device device, CancellationToken cancel)
+        Generator generator, Device device, CancellationToken cancel, PendingMetrics? pending = null)
     {
         CheckLabelRange(model, data.Train);
         string directory = options.OutputDirectory;
@@ -43,8 +44,8 @@ public sealed class Trainer(TrainerOptions options)
         long count = source.shape[0];
         Tensor? order = null;
         int orderEpoch = -1;
-        var sums = new Dictionary<string, double>();
-        int summed = 0;
+        var sums = new Dictionary<string, double>(pending?.Sums ?? PendingMetrics.None.Sums);
+        int summed = pending?.Count ?? 0;
         EvaluationReport? lastEvaluation = null;
         var epochClock = System.Diagnostics.Stopwatch.StartNew();
         model.Module.train();
@@ -54,7 +55,7 @@ public sealed class Trainer(TrainerOptions options)
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    Checkpoint.Save(directory, model, state, step, generator);
+                    Checkpoint.Save(directory, model, state, step, generator, new PendingMetrics(new Dictionary<string, double>(sums), summed));
                     progress.Finish();
                     return new TrainingResult(TrainingOutcome.Interrupted, state, lastEvaluation);
                 }

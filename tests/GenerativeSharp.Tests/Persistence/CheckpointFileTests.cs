@@ -29,8 +29,8 @@ public sealed class CheckpointFileTests : IDisposable
         AssertSameTensors(_tensors, content.Tensors);
         Assert.Equal("vae", content.Metadata["model"]);
         Assert.Equal("20", content.Metadata["step"]);
-        Assert.Equal("1", content.Metadata["gensharp_format"]);
-        Assert.Matches("^[0-9a-f]{64}$", content.Metadata["data_sha256"]);
+        Assert.Equal("2", content.Metadata["gensharp_format"]);
+        Assert.Matches("^[0-9a-f]{64}$", content.Metadata["file_sha256"]);
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
 
@@ -81,7 +81,7 @@ public sealed class CheckpointFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("2")]
+    [InlineData("3")]
     [InlineData("0")]
     [InlineData("banana")]
     public void Load_OtherFormatVersion_ReportsVersion(string version)
@@ -92,7 +92,7 @@ public sealed class CheckpointFileTests : IDisposable
 
         var ex = Assert.Throws<InvalidInputException>(() => CheckpointFile.Load(path));
 
-        Assert.Equal($"{path} was written by checkpoint format {version}; this version of GenerativeSharp reads format 1", ex.Message);
+        Assert.Equal($"{path} was written by checkpoint format {version}; this version of GenerativeSharp reads formats 1 and 2", ex.Message);
     }
 
     [Fact]
@@ -192,6 +192,6 @@ public sealed class CheckpointFileTests : IDisposable
         CheckpointFile.Save(second, _tensors, _metadata);
 
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
-        Assert.Contains("\"gensharp_format\":\"1\"", Encoding.UTF8.GetString(File.ReadAllBytes(first)));
+        Assert.Contains("\"gensharp_format\":\"2\"", Encoding.UTF8.GetString(File.ReadAllBytes(first)));
     }
 }

@@ -73,13 +73,47 @@ public sealed class TrainerTests
         Assert.Equal(0, checkpoint.State.Step);
     }
 
-    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume, CancellationToken cancel = default)
+    /// <summary>Cancels its token after a given number of steps: an interruption at a known step.</summary>
+    private sealed class CancellingStep(ITrainingStep inner, CancellationTokenSource cancel, int after) : ITrainingStep
+    {
+        private int steps;
+
+        public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+        {
+            var values = inner.Step(batch, generator);
+            if (++steps == after) cancel.Cancel();
+            return values;
+        }
+
+        public void SaveState(IDictionary<string, Tensor> state) => inner.SaveState(state);
+
+        public void LoadState(IReadOnlyDictionary<string, Tensor> state) => inner.LoadState(state);
+    }
+
+    [Fact]
+    public void A_run_interrupted_between_log_lines_logs_the_same_means_after_resuming()
+    {
+        using var straight = new TempDirectory();
+        using var split = new TempDirectory();
+        using DataSplits data = TestModels.ImageSplits();
+        Train(data, straight.Path, totalSteps: 16, resume: false);
+        using var cancel = new CancellationTokenSource();
+        Assert.Equal(TrainingOutcome.Interrupted, Train(data, split.Path, totalSteps: 16, resume: false, cancel.Token, s => new CancellingStep(s, cancel, after: 7)).Outcome);
+        Train(data, split.Path, totalSteps: 16, resume: true);
+        static Dictionary<long, double> Losses(string directory) => File.ReadAllLines(Path.Combine(directory, Trainer.MetricsFileName))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("step").GetInt64(), e => e.GetProperty("loss").GetDouble());
+        Assert.Equal(Losses(straight.Path), Losses(split.Path));          // step 10's mean spans the interruption at step 7
+    }
+
+    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume, CancellationToken cancel = default,
+        Func<ITrainingStep, ITrainingStep>? wrap = null)
     {
         IModelRecipe recipe = ModelCatalog.Get("vae");
         using var generator = new Generator(Seeds.Derive(5, 0));
         ModelInstance model;
         ITrainingStep step;
         TrainingState state;
+        PendingMetrics pending = PendingMetrics.None;
         if (resume)
         {
             using LoadedCheckpoint checkpoint = Checkpoint.Load(directory, CPU);
@@ -87,6 +121,7 @@ public sealed class TrainerTests
             step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
             step.LoadState(checkpoint.TrainerState);
             Checkpoint.RestoreGenerator(checkpoint, generator);
+            pending = Checkpoint.PendingMetricsOf(checkpoint);
             state = checkpoint.State with { TotalSteps = totalSteps };
         }
         else
@@ -99,7 +134,7 @@ public sealed class TrainerTests
         using (model)
         {
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = ProgressMode.None, LogEvery = 5, SampleCount = 4 });
-            return trainer.Run(model, step, data, state, generator, CPU, cancel);
+            return trainer.Run(model, wrap is null ? step : wrap(step), data, state, generator, CPU, cancel, pending);
         }
     }
 }

@@ -83,7 +83,7 @@ public sealed class FlatAdam : IFlatOptimizer
         using var noGrad = no_grad();
         m.copy_(FlatState.Get(state, prefix + "exp_avg", m));
         v.copy_(FlatState.Get(state, prefix + "exp_avg_sq", v));
-        step = FlatState.Get(state, prefix + "step", null).item<long>();
+        step = FlatState.Step(state, prefix + "step");
     }
 
     public void Dispose()

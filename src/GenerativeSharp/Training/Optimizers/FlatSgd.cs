@@ -68,7 +68,7 @@ public sealed class FlatSgd : IFlatOptimizer
     {
         using var noGrad = no_grad();
         if (buffer is not null) buffer.copy_(FlatState.Get(state, prefix + "momentum_buffer", buffer));
-        step = FlatState.Get(state, prefix + "step", null).item<long>();
+        step = FlatState.Step(state, prefix + "step");
     }
 
     public void Dispose()

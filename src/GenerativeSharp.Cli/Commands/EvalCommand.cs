@@ -50,13 +50,15 @@ internal static class EvalCommand
             if (splitName is not ("test" or "train"))
                 throw new InvalidInputException($"--split {splitName}: expected test or train.");
             int k = CommonOptions.Positive("--samples", parsed.GetValue(samples));
+            if (k > MaxImportanceSamples)
+                throw new InvalidInputException($"--samples {k}: at most {MaxImportanceSamples} importance samples (papers use 5,000).");
             int? limitValue = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
             ProgressMode progressMode = TrainCommand.ParseProgress(parsed.GetValue(progress)!);
             torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
             var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
-                parsed.GetValue(parzenSamples) is int p ? CommonOptions.Positive("--parzen-samples", p) : null,
-                parsed.GetValue(qualitySamples) is int q ? Math.Max(0, q) : null);
+                parsed.GetValue(parzenSamples) is int p ? AtMost("--parzen-samples", CommonOptions.Positive("--parzen-samples", p), 1_000_000) : null,
+                parsed.GetValue(qualitySamples) is int q ? AtMost("--quality-samples", Math.Max(0, q), 1_000_000) : null);
             EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
                 parsed.GetValue(dataRoot), progressMode, context, ais);
             if (parsed.GetValue(json))
@@ -67,6 +69,12 @@ internal static class EvalCommand
         });
         return command;
     }
+
+    private static int AtMost(string option, int value, int limit) =>
+        value <= limit ? value : throw new InvalidInputException($"{option} {value}: at most {limit}.");
+
+    /// <summary>The most importance samples per example that eval takes.</summary>
+    public const int MaxImportanceSamples = 100_000;
 
     /// <summary>Loads DIR's checkpoint and evaluates it on a split of its data (or of <paramref name="dataSpec"/>).</summary>
     public static EvaluationReport Evaluate(string dir, string? dataSpec, string splitName, int k, int? limit, torch.Device target,

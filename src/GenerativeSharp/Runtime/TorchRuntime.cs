@@ -18,7 +18,7 @@ public static class TorchRuntime
                 {
                     InitializeDeviceType(DeviceType.CUDA);
                 }
-                catch (Exception e) when (e is NotSupportedException or TypeInitializationException or DllNotFoundException)
+                catch (Exception e) when (e is NotSupportedException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
                 {
                     throw new InvalidInputException(
                         "--device cuda: no CUDA runtime could be loaded (this build ships the CPU libtorch; see docs/gpu.md to run on a GPU machine).", e);

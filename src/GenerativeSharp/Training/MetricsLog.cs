@@ -52,7 +52,34 @@ public sealed class MetricsLog : IDisposable
         writer.WriteLine(line.ToJsonString());
     }
 
-    public void Dispose() => writer.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            writer.Dispose();
+        }
+        catch (IOException)
+        {
+            // a full disk: the buffered line is lost, which is what a failed write means
+        }
+    }
+
+    /// <summary>
+    /// After a failed write: closes <paramref name="log"/> and keeps only the lines up to
+    /// <paramref name="lastStep"/> (the checkpoint on disk), if the disk still lets it.
+    /// </summary>
+    public static void TryCutBack(MetricsLog log, long lastStep)
+    {
+        log.Dispose();
+        try
+        {
+            ContinueAfter(log.Path, lastStep).Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the disk is still full: resuming drops the lines beyond the checkpoint anyway
+        }
+    }
 
     /// <summary>
     /// The training time logged in <paramref name="path"/>: the sum of the epochs' "epoch_seconds"

@@ -8,6 +8,36 @@ namespace GenerativeSharp.Training;
 /// <summary>Pictures of a model's samples: a PNG grid for images, data-beside-samples scatter plots for 2-D points.</summary>
 public static class SamplePictures
 {
+    /// <summary>Samples drawn per network call: memory stays bounded whatever the count.</summary>
+    public const int Chunk = 500;
+
+    /// <summary>The most images one grid takes (a 100 x 100 grid).</summary>
+    public const int MaxImages = 10_000;
+
+    /// <summary>The most points one scatter plot takes.</summary>
+    public const int MaxPoints = 1_000_000;
+
+    /// <summary>Refuses a count that no picture can show: over <see cref="MaxImages"/> images or <see cref="MaxPoints"/> points.</summary>
+    public static void CheckCount(DataKind kind, int count)
+    {
+        int limit = kind == DataKind.Images ? MaxImages : MaxPoints;
+        if (count > limit)
+            throw new InvalidInputException($"--count {count}: one picture shows at most {limit} {(kind == DataKind.Images ? "images" : "points")}.");
+    }
+
+    /// <summary><paramref name="draw"/>(n) for chunks of at most <see cref="Chunk"/>, gathered on the CPU: [count, ...].</summary>
+    private static Tensor DrawInChunks(int count, Func<int, Tensor> draw)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (int start = 0; start < count; start += Chunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            parts.Add(draw(Math.Min(Chunk, count - start)).cpu().MoveToOuterDisposeScope());
+        }
+        return cat(parts).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
     /// <param name="temperature">latent temperature; other than 1 needs an <see cref="ITemperedSampler"/></param>
     public static void Write(string path, IGenerativeModel model, DataKind kind, int count, long seed,
@@ -17,10 +47,10 @@ public static class SamplePictures
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
-        Tensor samples = temperature == 1.0
-            ? model.Sample(count, generator).cpu()
-            : (model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature."))
-                .Sample(count, temperature, generator).cpu();
+        CheckCount(kind, count);
+        ITemperedSampler? tempered = temperature == 1.0 ? null
+            : model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature.");
+        Tensor samples = DrawInChunks(count, n => tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
         if (kind == DataKind.Images)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));
@@ -41,7 +71,8 @@ public static class SamplePictures
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
-        Tensor samples = model.Sample(full(count, label, ScalarType.Int64, device: device), generator).cpu();
+        CheckCount(kind, count);
+        Tensor samples = DrawInChunks(count, n => model.Sample(full(n, label, ScalarType.Int64, device: device), generator));
         if (kind == DataKind.Images)
             ImageGrid.Write(path, samples, (int)Math.Ceiling(Math.Sqrt(count)), padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
         else

@@ -48,6 +48,22 @@ public sealed class Trainer(TrainerOptions options)
         int summed = pending?.Count ?? 0;
         EvaluationReport? lastEvaluation = null;
         var epochClock = System.Diagnostics.Stopwatch.StartNew();
+        long? savedStep = state.Step > 0 ? state.Step : null;                    // the step of the checkpoint on disk
+        // A file that cannot be written (a full disk) stops the run with a one-line reason; metrics.jsonl is cut back
+        // to the checkpoint on disk, so it is never ahead of it.
+        void Persist(string file, Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                MetricsLog.TryCutBack(metrics, savedStep ?? 0);
+                throw new StorageException($"could not write {file} ({e.Message.ReplaceLineEndings(" ")}); " +
+                    (savedStep is long saved ? $"the last checkpoint (step {saved}) is intact." : "no checkpoint was written yet."), e);
+            }
+        }
         model.Module.train();
         try
         {
@@ -55,7 +71,8 @@ public sealed class Trainer(TrainerOptions options)
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    Checkpoint.Save(directory, model, state, step, generator, new PendingMetrics(new Dictionary<string, double>(sums), summed));
+                    Persist(Checkpoint.PathIn(directory), () =>
+                        Checkpoint.Save(directory, model, state, step, generator, new PendingMetrics(new Dictionary<string, double>(sums), summed)));
                     progress.Finish();
                     return new TrainingResult(TrainingOutcome.Interrupted, state, lastEvaluation);
                 }
@@ -95,11 +112,13 @@ public sealed class Trainer(TrainerOptions options)
                 summed = 0;
                 if (!epochEnd)
                 {
-                    metrics.Write(state.Step, epoch, averages);
+                    Persist(metricsPath, () => metrics.Write(state.Step, epoch, averages));
                     continue;
                 }
                 averages[EpochSecondsField] = epochClock.Elapsed.TotalSeconds;                    // training steps only, not the evaluation
-                lastEvaluation = EndOfEpoch(model, data, state, evalSet, device, epochClock.Elapsed.TotalSeconds);
+                double epochSeconds = epochClock.Elapsed.TotalSeconds;
+                TrainingState ended = state;
+                Persist(Path.Combine(directory, SamplesFileName), () => lastEvaluation = EndOfEpoch(model, data, ended, evalSet, device, epochSeconds));
                 epochClock.Restart();
                 var labels = new Dictionary<string, string>();
                 if (lastEvaluation != null)
@@ -107,8 +126,9 @@ public sealed class Trainer(TrainerOptions options)
                     foreach (var (name, value) in lastEvaluation.NumericFields()) averages[name] = value;
                     if (lastEvaluation.NllKind != null) labels["nll_kind"] = lastEvaluation.NllKind;
                 }
-                metrics.Write(state.Step, epoch, averages, labels);
-                Checkpoint.Save(directory, model, state, step, generator);
+                Persist(metricsPath, () => metrics.Write(ended.Step, epoch, averages, labels));
+                Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator));
+                savedStep = state.Step;
                 progress.Line(EpochSummary(epoch, averages, lastEvaluation));
             }
         }

@@ -28,9 +28,53 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.TrainedRun>
     [InlineData("no such run directory", "sample", "/no/such/run")]
     [InlineData("no such run directory", "eval", "/no/such/run")]
     [InlineData("Unrecognized command or argument", "trian", "vae")]
+    [InlineData("--device cuda", "train", "vae", "--data", "toy:moons", "--device", "cuda")]
+    [InlineData("'NaN' for option '--steps' expected an integer", "train", "vae", "--data", "toy:moons", "--steps", "NaN")]
+    [InlineData("needs more memory than this machine has (one tensor alone would take", "train", "vae", "--data", "toy:moons", "--steps", "1", "--set", "latent=1000000000")]
     public void Bad_arguments(string expected, params string[] args)
     {
         AssertBadInput(CliHost.Run(args), expected);
+    }
+
+    [Theory]
+    [InlineData("--count 2000000000: one picture shows at most 1000000 points", "sample", "--count", "2000000000")]
+    [InlineData("--samples 1000000000: at most 100000 importance samples", "eval", "--samples", "1000000000")]
+    [InlineData("--quality-samples 2000000000: at most 1000000", "eval", "--quality-samples", "2000000000")]
+    public void Sizes_beyond_what_a_command_can_do_are_refused(string expected, string command, params string[] args)
+    {
+        AssertBadInput(CliHost.Run([command, run.Directory, .. args]), expected);
+    }
+
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("zero")]
+    [InlineData("directory")]
+    public void A_checkpoint_that_is_not_a_regular_file_is_refused_at_once(string kind)
+    {
+        using var directory = new TempDirectory();
+        string copy = directory.File("run");
+        System.IO.Directory.CreateDirectory(copy);
+        string checkpoint = Path.Combine(copy, "checkpoint.safetensors");
+        switch (kind)
+        {
+            case "fifo":
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [checkpoint])!) mkfifo.WaitForExit();
+                break;
+            case "zero":
+                File.CreateSymbolicLink(checkpoint, "/dev/zero");
+                break;
+            default:
+                System.IO.Directory.CreateDirectory(checkpoint);
+                break;
+        }
+        foreach (string[] args in new[] { new[] { "eval", copy, "--progress", "none" }, new[] { "sample", copy }, new[] { "train", "vae", "--data", "toy:moons", "--out", copy, "--resume", "--progress", "none" } })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            CliOutcome outcome = CliHost.Run(args);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{args[0]} took {clock.Elapsed}");
+            Assert.Equal(2, outcome.Code);
+            Assert.DoesNotContain("internal error", outcome.Error);
+        }
     }
 
     [Fact]

@@ -90,6 +90,38 @@ public sealed class TrainerTests
         public void LoadState(IReadOnlyDictionary<string, Tensor> state) => inner.LoadState(state);
     }
 
+    /// <summary>Fails to save its state from the given save on: a disk that fills up during the run.</summary>
+    private sealed class FullDiskStep(ITrainingStep inner, int failFromSave) : ITrainingStep
+    {
+        private int saves;
+
+        public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => inner.Step(batch, generator);
+
+        public void SaveState(IDictionary<string, Tensor> state)
+        {
+            if (++saves >= failFromSave) throw new IOException("No space left on device");
+            inner.SaveState(state);
+        }
+
+        public void LoadState(IReadOnlyDictionary<string, Tensor> state) => inner.LoadState(state);
+    }
+
+    [Fact]
+    public void A_full_disk_names_the_file_keeps_the_last_checkpoint_and_cuts_the_metrics_back_to_it()
+    {
+        using var directory = new TempDirectory();
+        using DataSplits data = TestModels.ImageSplits();
+        var error = Assert.Throws<StorageException>(() => Train(data, directory.Path, totalSteps: 24, resume: false, wrap: s => new FullDiskStep(s, failFromSave: 2)));
+        Assert.Equal($"could not write {Checkpoint.PathIn(directory.Path)} (No space left on device); the last checkpoint (step 8) is intact.", error.Message);
+        using LoadedCheckpoint checkpoint = Checkpoint.Load(directory.Path, CPU);
+        checkpoint.Model.Dispose();
+        Assert.Equal(8, checkpoint.State.Step);
+        long[] steps = File.ReadAllLines(Path.Combine(directory.Path, Trainer.MetricsFileName))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+        Assert.NotEmpty(steps);
+        Assert.True(steps.Max() <= 8, $"metrics ahead of the checkpoint: {string.Join(", ", steps)}");
+    }
+
     [Fact]
     public void A_run_interrupted_between_log_lines_logs_the_same_means_after_resuming()
     {

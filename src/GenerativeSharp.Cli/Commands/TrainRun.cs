@@ -65,6 +65,7 @@ internal static class TrainRun
         else
         {
             string options = recipe.ConfigureOptions(data.EventShape, data.Kind, request.Settings);
+            ModelMemory.Check(recipe, options, multiple: 4, "training");
             model = ModelInstance.Create(recipe, options, seed, device);
             int batchSize = request.BatchSize ?? defaults.BatchSize;
             long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;

@@ -26,8 +26,8 @@ public sealed class InvertibleConv1x1 : Bijector
         lower = nn.Parameter(zeros(channels, channels));
         upper = nn.Parameter(zeros(channels, channels));
         logAbsS = nn.Parameter(zeros(channels));
-        using (var order = randperm(channels))
-            permutation = eye(channels).index_select(0, order);
+        using (var order = randperm(channels, device: CPU))
+            permutation = eye(channels, device: CPU).index_select(0, order);   // made on the CPU (also when sizing a model on the meta device)
         signS = ones(channels);
         RegisterComponents();
     }

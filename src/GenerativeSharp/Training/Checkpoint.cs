@@ -73,6 +73,7 @@ public static class Checkpoint
         string optionsJson = Required(content, "gensharp_options", path);
         TrainingState state = ReadState(Required(content, "gensharp_training", path), path);
         CheckFinite(content, path);
+        ModelMemory.Check(recipe, optionsJson, multiple: 1, "loading it");
         torch.nn.Module module;
         lock (Runtime.GlobalRandom.Lock)
             module = recipe.Build(optionsJson);   // initial weights are overwritten below; the lock keeps other seeded builds exact

@@ -116,6 +116,29 @@ public sealed class RunDirectoryTests
         Assert.Equal(before, Directory.GetFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_model_too_large_for_the_machine_is_refused_before_it_is_allocated()
+    {
+        using var directory = new TempDirectory();
+        string run = directory.File("run");
+        using Process train = StartCli("train", "vae", "--data", "toy:moons", "--steps", "2", "--set", "hidden=100000", "--set", "depth=10", "--out", run, "--progress", "none");
+        string error = await train.StandardError.ReadToEndAsync();
+        await train.WaitForExitAsync();
+        Assert.True(train.ExitCode == 2, error);
+        Assert.Matches(@"^gensharp: this vae has [0-9.]+ GiB of weights; training needs about [0-9.]+ GiB, more than the [0-9.]+ GiB of memory available", error);
+        Assert.False(Directory.Exists(run));
+
+        // A checkpoint whose options were changed (and its checksum recomputed) is sized before it is built too.
+        Assert.Equal(0, CliHost.Run([.. new[] { "train", "vae", "--data", "toy:moons", "--steps", "2", "--out", run }, .. Quick]).Code);
+        Training.CheckpointValidationTests.Resign(Path.Combine(run, "checkpoint.safetensors"),
+            metadata => metadata["gensharp_options"] = metadata["gensharp_options"].Replace("\"Hidden\":8", "\"Hidden\":2000000000"), _ => { });
+        using Process eval = StartCli("eval", run, "--progress", "none");
+        string evalError = await eval.StandardError.ReadToEndAsync();
+        await eval.WaitForExitAsync();
+        Assert.True(eval.ExitCode == 2, evalError);
+        Assert.Contains("too large to address", evalError);
+    }
+
     /// <summary>The command line as its own process (the build next to the tests), for signals and concurrency.</summary>
     internal static Process StartCli(params string[] args)
     {

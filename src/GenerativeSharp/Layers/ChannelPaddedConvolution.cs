@@ -24,11 +24,12 @@ public static class ChannelPaddedConvolution
     /// <summary>The channel block every convolution on a CPU is widened to.</summary>
     public const long Block = 16;
 
+    private static readonly bool SwitchedOff =
+        string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariable), "off", StringComparison.OrdinalIgnoreCase);   // read once, at first use
+
     /// <summary>Whether a convolution on <paramref name="device"/> in <paramref name="dtype"/> pads its channels.</summary>
     public static bool Applies(Device device, ScalarType dtype) =>
-        device.type == DeviceType.CPU
-        && dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16
-        && !string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariable), "off", StringComparison.OrdinalIgnoreCase);
+        !SwitchedOff && device.type == DeviceType.CPU && dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
 
     /// <summary>
     /// nn.functional.conv2d with groups 1: x [B, I, H, W], weight [O, I, kH, kW], bias [O] or null ->

@@ -41,7 +41,7 @@ public sealed class ProgressReporter
         string eta = done > 0 && total > done
             ? FormatDuration(TimeSpan.FromSeconds(now.TotalSeconds / done * (total - done)))
             : "--";
-        string counts = string.Create(CultureInfo.InvariantCulture, $"{done}/{total} ({fraction:P0}) {detail} eta {eta}");
+        string counts = string.Create(CultureInfo.InvariantCulture, $"{done}/{total} ({fraction:P0}){(detail.Length > 0 ? " " : "")}{detail} eta {eta}");
         if (live)
         {
             const int width = 28;

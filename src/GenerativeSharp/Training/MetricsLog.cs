@@ -28,17 +28,33 @@ public sealed class MetricsLog : IDisposable
     /// <summary>A fresh log (an existing file is replaced).</summary>
     public static MetricsLog Create(string path) => new(path, append: false);
 
-    /// <summary>Continues a log, keeping only lines whose "step" is at most <paramref name="lastStep"/>.</summary>
+    /// <summary>
+    /// Continues a log, keeping its lines up to the first whose "step" is beyond <paramref name="lastStep"/>
+    /// (or that is torn): the file is truncated in place, which needs no free space.
+    /// </summary>
     public static MetricsLog ContinueAfter(string path, long lastStep)
     {
-        if (File.Exists(path))
-        {
-            var kept = File.ReadAllLines(path).Where(line => StepOf(line) is long step && step <= lastStep).ToList();
-            string temporary = path + ".tmp";
-            File.WriteAllLines(temporary, kept);
-            File.Move(temporary, path, overwrite: true);
-        }
+        if (File.Exists(path)) CutBack(path, lastStep);
         return new MetricsLog(path, append: true);
+    }
+
+    private static void CutBack(string path, long lastStep)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        long keep = 0;
+        int start = 0;
+        while (start < bytes.Length)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0) break;                                                      // a torn last line without its newline
+            string line = System.Text.Encoding.UTF8.GetString(bytes, start, end - start);
+            if (StepOf(line) is not long step || step > lastStep) break;
+            keep = end + 1;
+            start = end + 1;
+        }
+        stream.SetLength(keep);
     }
 
     public void Write(long step, int epoch, IReadOnlyDictionary<string, double> values,
@@ -73,7 +89,7 @@ public sealed class MetricsLog : IDisposable
         log.Dispose();
         try
         {
-            ContinueAfter(log.Path, lastStep).Dispose();
+            CutBack(log.Path, lastStep);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -103,9 +103,7 @@ internal static class EvalCommand
         int Affordable(int? asked, int fallback, string metric, string option)
         {
             if (asked is int n) return n;
-            string? note = model.Model is Models.Autoregressive.PixelAutoregressiveModel
-                ? $"{metric} skipped: a PixelCNN draws pixel by pixel (hours for {fallback} images on a CPU); ask with {option} N"
-                : SamplingBudget.SkipNote(model.Model, fallback, trainingSeconds, metric, option, target);
+            string? note = SamplingBudget.SkipNote(model.Model, fallback, trainingSeconds, metric, option, target);
             if (note is null) return fallback;
             notes.Add(note);
             context.Error.WriteLine(note);
@@ -155,15 +153,10 @@ internal static class EvalCommand
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator((ulong)Trainer.EvaluationSeed, device);
         var progress = ProgressReporter.ForConsole(progressMode);
-        var drawn = new List<torch.Tensor>();
-        for (int start = 0; start < samples; start += 1000)
-        {
-            drawn.Add(model.Sample(Math.Min(1000, samples - start), generator).cpu());
-            progress.Report("Parzen samples", Math.Min(start + 1000, samples), samples, "drawn");
-        }
+        torch.Tensor drawn = ChunkedSampling.Draw(samples, n => model.Sample(n, generator), done => progress.Report("Parzen samples", done, samples, "drawn"), chunk: 1000);
         progress.Finish();
         var (validation, rest) = ParzenWindow.HeldOutSplit(test);
-        return ParzenWindow.Estimate(torch.cat(drawn), validation, rest, ParzenWindow.DefaultSigmas);
+        return ParzenWindow.Estimate(drawn, validation, rest, ParzenWindow.DefaultSigmas);
     }
 
     /// <summary>The AIS budget, and the sample counts of the Parzen estimate and the quality metrics (null: the default, if affordable).</summary>

@@ -10,7 +10,8 @@ namespace GenerativeSharp.Evaluation;
 /// drawing: a pilot of <see cref="PilotSamples"/> samples is timed and scaled up, and when the full
 /// draw would take longer than the training did (and more than a minute), the metric is skipped with
 /// a note saying how to ask for it. Markov-chain samplers (an RBM's 1,000 Gibbs sweeps a sample) are
-/// the usual case. A count the user asked for is never skipped.
+/// the usual case. A PixelCNN, which draws pixel by pixel, is skipped without a pilot (the pilot alone
+/// would take minutes on a CPU). A count the user asked for is never skipped.
 /// </summary>
 public static class SamplingBudget
 {
@@ -27,6 +28,8 @@ public static class SamplingBudget
     /// </summary>
     public static string? SkipNote(IGenerativeModel model, int count, double? trainingSeconds, string metric, string option, Device device)
     {
+        if (model is Models.Autoregressive.PixelAutoregressiveModel)
+            return $"{metric} skipped: a PixelCNN draws pixel by pixel (hours for {count} images on a CPU); ask with {option} N";
         if (count <= PilotSamples) return null;
         double estimate = EstimateSeconds(model, count, device);
         double budget = Math.Max(MinimumBudgetSeconds, trainingSeconds ?? 0);

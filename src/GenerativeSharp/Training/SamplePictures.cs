@@ -8,9 +8,6 @@ namespace GenerativeSharp.Training;
 /// <summary>Pictures of a model's samples: a PNG grid for images, data-beside-samples scatter plots for 2-D points.</summary>
 public static class SamplePictures
 {
-    /// <summary>Samples drawn per network call: memory stays bounded whatever the count.</summary>
-    public const int Chunk = 500;
-
     /// <summary>The most images one grid takes (a 100 x 100 grid).</summary>
     public const int MaxImages = 10_000;
 
@@ -25,19 +22,6 @@ public static class SamplePictures
             throw new InvalidInputException($"--count {count}: one picture shows at most {limit} {(kind == DataKind.Images ? "images" : "points")}.");
     }
 
-    /// <summary><paramref name="draw"/>(n) for chunks of at most <see cref="Chunk"/>, gathered on the CPU: [count, ...].</summary>
-    private static Tensor DrawInChunks(int count, Func<int, Tensor> draw)
-    {
-        using var scope = NewDisposeScope();
-        var parts = new List<Tensor>();
-        for (int start = 0; start < count; start += Chunk)
-        {
-            using var chunkScope = NewDisposeScope();
-            parts.Add(draw(Math.Min(Chunk, count - start)).cpu().MoveToOuterDisposeScope());
-        }
-        return cat(parts).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
     /// <param name="temperature">latent temperature; other than 1 needs an <see cref="ITemperedSampler"/></param>
     public static void Write(string path, IGenerativeModel model, DataKind kind, int count, long seed,
@@ -50,7 +34,7 @@ public static class SamplePictures
         CheckCount(kind, count);
         ITemperedSampler? tempered = temperature == 1.0 ? null
             : model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature.");
-        Tensor samples = DrawInChunks(count, n => tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
+        Tensor samples = ChunkedSampling.Draw(count, n => tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
         if (kind == DataKind.Images)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));
@@ -72,7 +56,7 @@ public static class SamplePictures
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
         CheckCount(kind, count);
-        Tensor samples = DrawInChunks(count, n => model.Sample(full(n, label, ScalarType.Int64, device: device), generator));
+        Tensor samples = ChunkedSampling.Draw(count, n => model.Sample(full(n, label, ScalarType.Int64, device: device), generator));
         if (kind == DataKind.Images)
             ImageGrid.Write(path, samples, (int)Math.Ceiling(Math.Sqrt(count)), padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
         else

@@ -42,7 +42,7 @@ internal static class FeaturesCommand
                 ["gensharp_feature_network"] = "FeatureClassifier",
                 ["gensharp_command"] = $"gensharp features --data {spec} --epochs {n} --seed {s}",
                 ["gensharp_test_accuracy"] = accuracy,
-                ["gensharp_data"] = splits.Description,
+                ["gensharp_data"] = splits.Source,
             });
             context.Out.WriteLine($"wrote {path}: test accuracy {accuracy} after {n} epochs ({result.Seconds:F0} s)");
             return ExitCodes.Success;

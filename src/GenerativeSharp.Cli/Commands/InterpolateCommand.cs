@@ -44,7 +44,7 @@ internal static class InterpolateCommand
                 return BetweenSeeds(context, dir, latent, pair, n, walk, parsed.GetValue(output), target);
             string dataSpec = parsed.GetValue(data) ?? checkpoint.State.Data;
             using DataSplits splits = CommonOptions.LoadData(dataSpec, parsed.GetValue(dataRoot), checkpoint.State.Seed, context.Error);
-            if (splits.Kind != DataKind.Images)
+            if (!splits.Description.IsImage)
                 throw new InvalidInputException($"interpolate draws image strips; {dataSpec} is not image data.");
             foreach (int index in new[] { a, b })
                 if (index < 0 || index >= splits.Test.Count)

@@ -41,18 +41,17 @@ internal static class SampleCommand
                 throw new InvalidInputException($"--out {path}: expected a .png file name.");
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
-            DataKind kind = model.Model.EventShape.Length == 1 ? DataKind.Points : DataKind.Images;
             if (parsed.GetValue(label) is int l)
             {
                 if (model.Module is not IClassConditionalSampler { Classes: > 0 } conditional)
                     throw new InvalidInputException($"--label: this {model.Recipe.Info.Name} is not class-conditional (train it with --set classes=N).");
                 if (l < 0 || l >= conditional.Classes)
                     throw new InvalidInputException($"--label {l}: expected a class in [0, {conditional.Classes - 1}].");
-                SamplePictures.WriteConditional(path, conditional, kind, n, l, s);
+                SamplePictures.WriteConditional(path, conditional, n, l, s);
             }
             else
             {
-                SamplePictures.Write(path, model.Model, kind, n, s, temperature: t);
+                SamplePictures.Write(path, model.Model, n, s, temperature: t);
             }
             context.Out.WriteLine($"wrote {n} samples of {model.Recipe.Info.Name} to {path}");
             return ExitCodes.Success;

@@ -39,7 +39,7 @@ internal static class TrainRun
         if (checkpoint is not null) CheckResumable(request, checkpoint, recipe, directory, binarize);
         long seed = checkpoint?.State.Seed ?? request.Seed ?? 0;
         using DataSplits data = CommonOptions.LoadData(request.Data, request.DataRoot, seed, context.Error);
-        TrainingDefaults defaults = recipe.Defaults(data.Kind);
+        TrainingDefaults defaults = recipe.Defaults(data.Description);
         var generator = new torch.Generator(Seeds.Derive(seed, 0), device);
         ModelInstance model;
         ITrainingStep step;
@@ -64,14 +64,16 @@ internal static class TrainRun
         }
         else
         {
-            string options = recipe.ConfigureOptions(data.EventShape, data.Kind, request.Settings);
+            string options = recipe.ConfigureOptions(data.Description, request.Settings);
             ModelMemory.Check(recipe, options, multiple: 4, "training");
             model = ModelInstance.Create(recipe, options, seed, device);
             int batchSize = request.BatchSize ?? defaults.BatchSize;
             long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
             long total = request.Steps ?? (request.Epochs ?? defaults.Epochs) * stepsPerEpoch;
             double learningRate = request.LearningRate ?? defaults.LearningRate;
-            BinarizationMode mode = binarize ?? (data.Kind == DataKind.Images ? recipe.DefaultBinarization(options, data.Kind) : BinarizationMode.None);
+            if (binarize is BinarizationMode asked && asked != BinarizationMode.None && !(data.Description.IsGrey && data.Description.Values == ValueKind.EightBit))
+                throw new InvalidInputException($"--binarize {asked.ToString().ToLowerInvariant()}: binarization is for grey-scale 8-bit images; {request.Data} is {data.Description.Summary}.");
+            BinarizationMode mode = binarize ?? recipe.DefaultBinarization(options, data.Description);
             state = new TrainingState(request.Data, mode, seed, batchSize, learningRate, stepsPerEpoch, total, Step: 0);
             step = recipe.CreateStep(model.Module, learningRate);
         }
@@ -79,7 +81,7 @@ internal static class TrainRun
         using (generator)
         using (step as IDisposable)
         {
-            context.Error.WriteLine($"training {recipe.Info.Name} on {data.Description} ({data.Train.Count} examples, " +
+            context.Error.WriteLine($"training {recipe.Info.Name} on {data.Source} ({data.Train.Count} examples, " +
                 $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, context.Cancel, pending);

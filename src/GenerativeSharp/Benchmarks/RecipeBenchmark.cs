@@ -20,18 +20,18 @@ public static class RecipeBenchmark
 {
     public const string ConvStack = "conv-stack";
 
-    /// <summary>Default shape per data kind: 28x28 binary images, or 2-D points.</summary>
-    public static long[] DefaultEventShape(DataKind kind) => kind == DataKind.Images ? [1, 28, 28] : [2];
+    /// <summary>The data a benchmark runs on by default: 28x28 grey-scale 8-bit images (binarized for binary-pixel models).</summary>
+    public static DataDescription DefaultData { get; } = DataDescription.Images([1, 28, 28]);
 
-    public static BenchmarkResult Run(IModelRecipe recipe, DataKind kind, Device device, int warmup = 5, int repeats = 30, int sampleCount = 64)
+    public static BenchmarkResult Run(IModelRecipe recipe, DataDescription data, Device device, int warmup = 5, int repeats = 30, int sampleCount = 64)
     {
-        long[] eventShape = DefaultEventShape(kind);
-        TrainingDefaults defaults = recipe.Defaults(kind);
-        string options = recipe.ConfigureOptions(eventShape, kind, new Dictionary<string, string>());
+        long[] eventShape = data.EventShape;
+        TrainingDefaults defaults = recipe.Defaults(data);
+        string options = recipe.ConfigureOptions(data, new Dictionary<string, string>());
         using ModelInstance model = ModelInstance.Create(recipe, options, seed: 0, device);
         using var dataGenerator = new Generator(1);
         long[] batchShape = new[] { (long)defaults.BatchSize }.Concat(eventShape).ToArray();
-        using Tensor batch = kind == DataKind.Images
+        using Tensor batch = data.IsImage
             ? bernoulli(full(batchShape, 0.3f), dataGenerator).to(device)
             : randn(batchShape, generator: dataGenerator).to(device);
         return Measure(recipe.Info.Name, model.Module, recipe.CreateStep(model.Module, defaults.LearningRate), batch, device,

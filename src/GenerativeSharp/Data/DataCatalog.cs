@@ -70,7 +70,7 @@ public static class DataCatalog
         using var testGenerator = new torch.Generator((ulong)ToyTestSeed);
         var train = new TensorDataset(toy.Sample(options.ToyTrainCount, trainGenerator), labels: null);
         var test = new TensorDataset(toy.Sample(options.ToyTestCount, testGenerator), labels: null);
-        return new DataSplits(spec, $"toy:{toy.Name} (generated)", DataKind.Points, train, test, toy);
+        return new DataSplits(spec, $"toy:{toy.Name} (generated)", DataDescription.Points(), train, test, toy);
     }
 
     private static DataSplits LoadNamed(string spec, NamedDataset dataset, DataOptions options, DatasetSources sources)
@@ -87,7 +87,7 @@ public static class DataCatalog
         string? found = searched.FirstOrDefault(IdxDirectory.HasImages);
         if (found is not null)
         {
-            return IdxDirectory.Load(spec, found);
+            return IdxDirectory.Load(spec, found, dataset.ClassNames);
         }
 
         // 2. Download into DATAROOT/NAME, or the cache.
@@ -99,7 +99,7 @@ public static class DataCatalog
             : "downloading is turned off";
         if (failure is null)
         {
-            return IdxDirectory.Load(spec, target);
+            return IdxDirectory.Load(spec, target, dataset.ClassNames);
         }
 
         // 3. One line: what was searched, why the download failed, how to get the files.

@@ -7,9 +7,10 @@ public sealed class DataSplits : IDisposable
 {
     /// <summary>Groups two splits with the same event shape; takes ownership of them.</summary>
     /// <exception cref="ArgumentException">The splits have different event shapes.</exception>
-    public DataSplits(string spec, string description, DataKind kind, TensorDataset train, TensorDataset test, ToyDensity? toy)
+    public DataSplits(string spec, string source, DataDescription description, TensorDataset train, TensorDataset test, ToyDensity? toy)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -19,9 +20,15 @@ public sealed class DataSplits : IDisposable
                 $"train and test event shapes differ: {IdxFile.FormatShape(train.EventShape)} vs {IdxFile.FormatShape(test.EventShape)}", nameof(test));
         }
 
+        if (!train.EventShape.SequenceEqual(description.EventShape))
+        {
+            throw new ArgumentException(
+                $"the examples are {IdxFile.FormatShape(train.EventShape)} but the description says {IdxFile.FormatShape(description.EventShape)}", nameof(description));
+        }
+
         Spec = spec;
+        Source = source;
         Description = description;
-        Kind = kind;
         Train = train;
         Test = test;
         Toy = toy;
@@ -31,10 +38,10 @@ public sealed class DataSplits : IDisposable
     public string Spec { get; }
 
     /// <summary>What it resolved to: a directory path, or e.g. "toy:moons (generated)".</summary>
-    public string Description { get; }
+    public string Source { get; }
 
-    /// <summary>Images or 2-D points.</summary>
-    public DataKind Kind { get; }
+    /// <summary>What one example is: its shape, value kind, classes and paired target.</summary>
+    public DataDescription Description { get; }
 
     /// <summary>The training split.</summary>
     public TensorDataset Train { get; }
@@ -45,7 +52,7 @@ public sealed class DataSplits : IDisposable
     /// <summary>The generating density for toy:NAME data (with its known entropy); null otherwise.</summary>
     public ToyDensity? Toy { get; }
 
-    /// <summary>The shape of one example: [1, H, W] for images, [2] for points.</summary>
+    /// <summary>The shape of one example: [C, H, W] for images, [2] for points.</summary>
     public long[] EventShape => Train.EventShape;
 
     /// <summary>Disposes both splits.</summary>

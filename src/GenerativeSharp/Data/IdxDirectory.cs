@@ -20,7 +20,7 @@ internal static class IdxDirectory
 
     /// <summary>Loads both splits of <paramref name="directory"/>.</summary>
     /// <exception cref="InvalidInputException">A file is missing, corrupt, or the shapes do not fit together.</exception>
-    internal static DataSplits Load(string spec, string directory)
+    internal static DataSplits Load(string spec, string directory, IReadOnlyList<string>? classNames = null)
     {
         string? trainImages = Find(directory, TrainImages);
         string? testImages = Find(directory, TestImages);
@@ -44,13 +44,25 @@ internal static class IdxDirectory
                     $"{directory}: train images are {trainShape} but test images are {testShape}; both splits must have the same image size");
             }
 
-            return new DataSplits(spec, Path.GetFullPath(directory), DataKind.Images, train, test, toy: null);
+            var description = DataDescription.Images(train.EventShape, ClassNamesOf(train, test, classNames));
+            return new DataSplits(spec, Path.GetFullPath(directory), description, train, test, toy: null);
         }
         catch
         {
             train.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The given names when they cover every label, else "0", "1", ... up to the largest label; none
+    /// when either split is unlabelled.
+    /// </summary>
+    private static IReadOnlyList<string> ClassNamesOf(TensorDataset train, TensorDataset test, IReadOnlyList<string>? names)
+    {
+        if (train.Labels is null || test.Labels is null || train.Count == 0) return [];
+        long largest = Math.Max(train.Labels.max().item<long>(), test.Count > 0 ? test.Labels.max().item<long>() : 0);
+        return names is not null && names.Count > largest ? names : DataDescription.NumberedClasses((int)largest + 1);
     }
 
     /// <summary>The file NAME or NAME.gz in the directory (the plain one when both exist), or null.</summary>

@@ -5,7 +5,8 @@ namespace GenerativeSharp.Data;
 /// mirrors to download them from (tried in order), and a hint on how to install it otherwise.
 /// Checksums and mirrors are those torchvision uses.
 /// </summary>
-internal sealed record NamedDataset(string Name, IReadOnlyList<string> Mirrors, IReadOnlyList<NamedDataset.File> Files, string? InstallHint)
+internal sealed record NamedDataset(string Name, IReadOnlyList<string> Mirrors, IReadOnlyList<NamedDataset.File> Files, string? InstallHint,
+    IReadOnlyList<string>? ClassNames = null)
 {
     /// <summary>One file to download: its name and the MD5 (lower-case hex) of its bytes.</summary>
     internal sealed record File(string Name, string Md5);
@@ -20,7 +21,8 @@ internal sealed record NamedDataset(string Name, IReadOnlyList<string> Mirrors, 
             new("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
             new("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
         ],
-        "on Debian/Ubuntu 'sudo apt install dataset-fashion-mnist' puts them in /usr/share/datasets/fashion-mnist");
+        "on Debian/Ubuntu 'sudo apt install dataset-fashion-mnist' puts them in /usr/share/datasets/fashion-mnist",
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]);
 
     /// <summary>MNIST (LeCun, Cortes and Burges), from the mirror torchvision uses, then the original site.</summary>
     internal static NamedDataset Mnist { get; } = new(

@@ -31,7 +31,7 @@ public static class LikelihoodEvaluator
         if (model is not (IDensityModel or IDequantizedModel { Dequantizes: true } or IEnergyModel or ILowerBoundModel))
             return new EvaluationReport { Model = modelName, Data = data, Split = split, Examples = count, TrueNllNats = truth?.EntropyNats };
         long dimensions = examples.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
-        bool dequantized = model is IDequantizedModel { Dequantizes: true };
+        bool dequantized = model is IDequantizedModel { Dequantizes: true } or ILowerBoundModel { Dequantizes: true };
         bool importance = model is ILowerBoundModel && samples > 1;
         int batch = importance ? 50 : 500;
         double logLikelihoodSum = 0, elboSum = 0;

@@ -11,13 +11,13 @@ namespace GenerativeSharp.Evaluation;
 public static class SampleMetrics
 {
     /// <summary>Whether <see cref="Quality"/> would score samples of <paramref name="data"/> (images with a feature network).</summary>
-    public static bool HasQuality(DataSplits data) => data.Kind == DataKind.Images && FeatureNetworks.For(data.Spec, data.EventShape) is not null;
+    public static bool HasQuality(DataSplits data) => data.Description.IsImage && FeatureNetworks.For(data.Spec, data.EventShape) is not null;
 
     /// <summary>Sample quality against <paramref name="realImages"/> (un-binarized test images), or null when no feature network fits.</summary>
     public static SampleQualityReport? Quality(IGenerativeModel model, DataSplits data, Tensor realImages, int samples, long seed, Device device,
         Training.ProgressReporter? progress = null)
     {
-        if (samples < 2 || data.Kind != DataKind.Images) return null;
+        if (samples < 2 || !data.Description.IsImage) return null;
         FeatureNetworkInfo? network = FeatureNetworks.For(data.Spec, data.EventShape);
         return network is null ? null : SampleQuality.Evaluate(model, realImages, network, samples, seed, device, progress);
     }

@@ -8,6 +8,12 @@ namespace GenerativeSharp.Models;
 /// </summary>
 public interface ILowerBoundModel : IGenerativeModel
 {
+    /// <summary>
+    /// Whether the bounds are on 8-bit data through uniform dequantization (they then bound log P(k),
+    /// the D ln 256 already taken off); false for binary or continuous data.
+    /// </summary>
+    bool Dequantizes => false;
+
     /// <summary>The ELBO per example in nats, [batch].</summary>
     Tensor Elbo(Tensor x, Generator? generator = null);
 

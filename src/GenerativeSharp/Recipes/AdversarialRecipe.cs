@@ -10,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// <see cref="AdversarialStep"/>. A recipe supplies its name, default options and trainer defaults. On
 /// 2-D points every recipe uses MLP networks.
 /// </summary>
-public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions>
+public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions, Gan>
 {
     protected override IReadOnlyList<Setting> Setters { get; } =
     [
@@ -27,7 +27,8 @@ public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions>
         new("spectral_norm", "false", "spectral normalisation of the critic",
             (o, v) => o with { SpectralNorm = SettingValue.Boolean("spectral_norm", v) }),
         new("critic_norm", "batch (dcgan), none", "normalisation in the critic: none or batch",
-            (o, v) => o with { CriticNorm = SettingValue.Choice<CriticNormalization>("critic_norm", v) }),
+            (o, v) => o with { CriticNorm = SettingValue.Choice<CriticNormalization>("critic_norm", v) },
+            o => o.Architecture == GanArchitecture.Conv),
         new("ema", "0.999 (0.99 on 2-D)", "decay of the moving average of G used for sampling (0 = G itself)",
             (o, v) => o with { EmaDecay = SettingValue.NonNegativeNumber("ema", v) }),
         new("beta1", "0.5", "Adam beta1 of both players", (o, v) => o with { Beta1 = SettingValue.NonNegativeNumber("beta1", v) }),
@@ -36,11 +37,11 @@ public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions>
             (o, v) => o with { Classes = SettingValue.Integer("classes", v, 0) }),
     ];
 
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) => new AdversarialStep((Gan)model, learningRate);
+    public override ITrainingStep CreateStep(Gan model, double learningRate) => new AdversarialStep(model, learningRate);
 
     protected override void Validate(AdversarialOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(AdversarialOptions options) => new Gan(options);
+    protected override Gan Construct(AdversarialOptions options) => new Gan(options);
 
     /// <summary>MLP defaults on 2-D points shared by all GAN recipes: width 128, latent 8, EMA 0.99.</summary>
     protected static AdversarialOptions PointOptions(long[] eventShape) => new()

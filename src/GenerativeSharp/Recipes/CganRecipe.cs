@@ -18,10 +18,16 @@ public sealed class CganRecipe : AdversarialRecipe
         "cgan", TaxonomyCell.DirectImplicit, "GAN", LikelihoodKind.None,
         "Class-conditional DCGAN (Mirza and Osindero 2014) with a projection discriminator (Miyato and Koyama 2018)");
 
-    public override TrainingDefaults Defaults(DataKind kind) =>
+    public override TrainingDefaults Defaults(DataDescription data) =>
         new(Epochs: 5, BatchSize: 64, LearningRate: 2e-4, Binarize: BinarizationMode.None);
 
-    protected override AdversarialOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? throw new InvalidInputException("cgan needs labelled images: the 2-D toy data sets have no labels. Use an image directory (IDX) with labels.")
-        : new AdversarialOptions { EventShape = eventShape, Latent = 100, Hidden = 64, Classes = 10 };
+    /// <summary>Labelled images only: the 2-D toys have no labels.</summary>
+    protected override string? Refusal(DataDescription data) =>
+        !data.IsImage || data.ClassCount == 0
+            ? "needs labelled images (IDX files with labels, or a folder with one sub-folder per class)"
+            : null;
+
+    /// <summary>The DCGAN networks conditioned on every class of the data.</summary>
+    protected override AdversarialOptions DefaultOptions(DataDescription data) =>
+        new() { EventShape = data.EventShape, Latent = 100, Hidden = 64, Classes = data.ClassCount };
 }

@@ -15,11 +15,11 @@ public sealed class DcganRecipe : AdversarialRecipe
         "dcgan", TaxonomyCell.DirectImplicit, "GAN", LikelihoodKind.None,
         "Deep convolutional GAN (Radford et al. 2016), non-saturating loss, batch norm");
 
-    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+    public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
         ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-3, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 5, BatchSize: 64, LearningRate: 2e-4, Binarize: BinarizationMode.None);
 
-    protected override AdversarialOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? PointOptions(eventShape)
-        : new AdversarialOptions { EventShape = eventShape, Latent = 100, Hidden = 64 };
+    protected override AdversarialOptions DefaultOptions(DataDescription data) => data.IsVector
+        ? PointOptions(data.EventShape)
+        : new AdversarialOptions { EventShape = data.EventShape, Latent = 100, Hidden = 64 };
 }

@@ -11,7 +11,7 @@ namespace GenerativeSharp.Recipes;
 /// raw 8-bit images (no binarization: the model dequantizes them), Adam with gradient-norm clipping.
 /// Each recipe supplies its info, its default options and its constructor.
 /// </summary>
-public abstract class FlowRecipe : ModelRecipe<FlowOptions>
+public abstract class FlowRecipe : ModelRecipe<FlowOptions, FlowModel>
 {
     /// <summary>Gradient-norm clip on 2-D points (the loss is in nats per example).</summary>
     public const double PointClipGradientNorm = 100;
@@ -29,41 +29,47 @@ public abstract class FlowRecipe : ModelRecipe<FlowOptions>
     /// <summary>The lowest learning rate of a decay, as a fraction of the first.</summary>
     public const double DecayFloor = 0.02;
 
-    protected override IReadOnlyList<Setting> Setters { get; } =
+    private IReadOnlyList<Setting>? setters;
+
+    /// <summary>
+    /// The keys of <see cref="FlowOptions"/>, each refused where the model has no such part:
+    /// levels and coupling only on the multi-scale models, depth only where an MLP or MADE
+    /// conditioner has hidden layers, bins and tail bound only on spline couplings, alpha only
+    /// on dequantized images.
+    /// </summary>
+    protected override IReadOnlyList<Setting> Setters => setters ??=
     [
         new("layers", "per model", "coupling / autoregressive layers (per scale for multi-scale images)",
             (o, v) => o with { Layers = SettingValue.Integer("layers", v, 1) }),
         new("hidden", "per model", "hidden width of the conditioners (units, or channels for images)",
             (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
         new("depth", "per model", "hidden layers of MLP / MADE conditioners",
-            (o, v) => o with { Depth = SettingValue.Integer("depth", v, 1) }),
+            (o, v) => o with { Depth = SettingValue.Integer("depth", v, 1) }, o => !(MultiScale && o.EventShape.Length == 3)),
         new("levels", "2", "scales of the multi-scale image architectures (realnvp, glow)",
-            (o, v) => o with { Levels = SettingValue.Integer("levels", v, 1) }),
+            (o, v) => o with { Levels = SettingValue.Integer("levels", v, 1) }, o => MultiScale && o.EventShape.Length == 3),
         new("coupling", "affine", "coupling transform of realnvp and glow: affine, or spline (rational-quadratic, Durkan et al. 2019)",
-            (o, v) => o with { Coupling = SettingValue.Choice<CouplingKind>("coupling", v) }),
+            (o, v) => o with { Coupling = SettingValue.Choice<CouplingKind>("coupling", v) }, _ => MultiScale),
         new("bins", "8", "bins of spline couplings",
-            (o, v) => o with { Bins = SettingValue.Integer("bins", v, 2) }),
+            (o, v) => o with { Bins = SettingValue.Integer("bins", v, 2) }, o => o.Coupling == CouplingKind.Spline),
         new("tail_bound", "4", "spline couplings act on [-B, B] and are the identity outside",
-            (o, v) => o with { TailBound = SettingValue.PositiveNumber("tail_bound", v) }),
+            (o, v) => o with { TailBound = SettingValue.PositiveNumber("tail_bound", v) }, o => o.Coupling == CouplingKind.Spline),
         new("lr_half_life", "1000 (2-D), 0 (images)", "training: the learning rate halves every this many steps (to 2%); 0 = constant",
             (o, v) => o with { LearningRateHalfLife = SettingValue.Integer("lr_half_life", v, 0) }),
         new("alpha", "0.05", "logit preprocessing a in s = a + (1 - 2a) y (images)",
-            (o, v) => o with { Alpha = SettingValue.NonNegativeNumber("alpha", v) }),
+            (o, v) => o with { Alpha = SettingValue.NonNegativeNumber("alpha", v) }, o => o.Dequantize),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+    public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
         ? new TrainingDefaults(Epochs: 50, BatchSize: 512, LearningRate: 2e-3, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 10, BatchSize: 64, LearningRate: 1e-3, Binarize: BinarizationMode.None);
 
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        model is FlowModel flow
-            ? new SingleObjectiveStep(model, learningRate,
-                flow.Options.Dequantize ? ImageClipGradientNorm : PointClipGradientNorm,
-                flow.Options.LearningRateHalfLife > 0 ? new LearningRateDecay(flow.Options.LearningRateHalfLife, DecayFloor) : null)
-            : throw new ArgumentException($"{model.GetType().Name} is not a flow model.", nameof(model));
+    public override ITrainingStep CreateStep(FlowModel model, double learningRate) =>
+        new SingleObjectiveStep(model, learningRate,
+            model.Options.Dequantize ? ImageClipGradientNorm : PointClipGradientNorm,
+            model.Options.LearningRateHalfLife > 0 ? new LearningRateDecay(model.Options.LearningRateHalfLife, DecayFloor) : null);
 
-    protected override FlowOptions DefaultOptions(long[] eventShape, DataKind kind) =>
-        kind == DataKind.Points ? PointOptions(eventShape) : ImageOptions(eventShape);
+    protected override FlowOptions DefaultOptions(DataDescription data) =>
+        data.IsVector ? PointOptions(data.EventShape) : ImageOptions(data.EventShape);
 
     /// <summary>Defaults on 2-D points (no dequantization).</summary>
     protected abstract FlowOptions PointOptions(long[] eventShape);

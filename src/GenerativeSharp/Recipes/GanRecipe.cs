@@ -15,14 +15,14 @@ public sealed class GanRecipe : AdversarialRecipe
         "gan", TaxonomyCell.DirectImplicit, "GAN", LikelihoodKind.None,
         "Generative adversarial net (Goodfellow et al. 2014), MLP generator and discriminator");
 
-    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+    public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
         ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-3, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 20, BatchSize: 64, LearningRate: 2e-4, Binarize: BinarizationMode.None);
 
-    protected override AdversarialOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? PointOptions(eventShape)
+    protected override AdversarialOptions DefaultOptions(DataDescription data) => data.IsVector
+        ? PointOptions(data.EventShape)
         : new AdversarialOptions
         {
-            EventShape = eventShape, Architecture = GanArchitecture.Mlp, Hidden = 512, Latent = 100, CriticNorm = CriticNormalization.None,
+            EventShape = data.EventShape, Architecture = GanArchitecture.Mlp, Hidden = 512, Latent = 100, CriticNorm = CriticNormalization.None,
         };
 }

@@ -10,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models 8-bit
 /// pixels, <c>classes=N</c> makes it class-conditional.
 /// </summary>
-public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOptions>
+public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOptions, GatedPixelCnn>
 {
     public override ModelInfo Info { get; } = new(
         "gated-pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "Gated PixelCNN", LikelihoodKind.Exact,
@@ -23,7 +23,8 @@ public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOption
         new("classes", "0", "classes to condition on (0: unconditional)", (o, v) => o with { Classes = SettingValue.Integer("classes", v, 0) }),
         new("likelihood", "bernoulli", "pixel distribution: bernoulli, softmax256 or logisticmixture",
             (o, v) => o with { Likelihood = SettingValue.Choice<PixelLikelihoodKind>("likelihood", v) }),
-        new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) }),
+        new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) },
+            o => o.Likelihood == PixelLikelihoodKind.LogisticMixture),
     ];
 
     protected override PixelLikelihoodKind Likelihood(GatedPixelCnnOptions options) => options.Likelihood;
@@ -32,5 +33,5 @@ public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOption
 
     protected override void Validate(GatedPixelCnnOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(GatedPixelCnnOptions options) => new GatedPixelCnn(options);
+    protected override GatedPixelCnn Construct(GatedPixelCnnOptions options) => new GatedPixelCnn(options);
 }

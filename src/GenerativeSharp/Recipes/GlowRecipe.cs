@@ -19,5 +19,5 @@ public sealed class GlowRecipe : FlowRecipe
 
     protected override bool MultiScale => true;
 
-    protected override torch.nn.Module Create(FlowOptions options) => new Glow(options);
+    protected override FlowModel Construct(FlowOptions options) => new Glow(options);
 }

@@ -7,8 +7,9 @@ namespace GenerativeSharp.Recipes;
 
 /// <summary>
 /// A catalog entry: how to configure, build and train one model. The CLI calls recipes by name;
-/// tests call them with tiny data. Options travel as JSON so that a checkpoint rebuilds exactly the
-/// model that was trained.
+/// tests call them with tiny data. Inside a recipe the options are a typed record and the model
+/// its own type (<see cref="ModelRecipe{TOptions, TModel}"/>); they become JSON only at the
+/// checkpoint boundary, so that a checkpoint rebuilds exactly the model that was trained.
 /// </summary>
 public interface IModelRecipe
 {
@@ -18,16 +19,19 @@ public interface IModelRecipe
     IReadOnlyList<SettingInfo> Settings { get; }
 
     /// <summary>Epochs, batch size and learning rate used when the command line gives none.</summary>
-    TrainingDefaults Defaults(DataKind kind);
+    TrainingDefaults Defaults(DataDescription data);
 
     /// <summary>
-    /// The binarization a run of these options gets when --binarize is not given, for image data:
-    /// the recipe default unless the options change what the model needs (8-bit pixel likelihoods).
+    /// The binarization a run of these options gets when --binarize is not given: none unless the
+    /// data is grey-scale 8-bit images and the model needs binary pixels.
     /// </summary>
-    BinarizationMode DefaultBinarization(string optionsJson, DataKind kind) => Defaults(kind).Binarize;
+    BinarizationMode DefaultBinarization(string optionsJson, DataDescription data);
 
-    /// <summary>Options JSON for data of this shape and kind after the <c>--set</c> overrides; validated.</summary>
-    string ConfigureOptions(long[] eventShape, DataKind kind, IReadOnlyDictionary<string, string> settings);
+    /// <summary>
+    /// Options JSON for <paramref name="data"/> after the <c>--set</c> overrides; validated.
+    /// Refuses, in one line, data the model cannot take and keys the configured model would ignore.
+    /// </summary>
+    string ConfigureOptions(DataDescription data, IReadOnlyDictionary<string, string> settings);
 
     /// <summary>Builds a freshly initialised model from options JSON (the initialisation uses torch's global RNG: seed it first).</summary>
     torch.nn.Module Build(string optionsJson);

@@ -8,7 +8,7 @@ namespace GenerativeSharp.Recipes;
 /// The MADE recipe: one hidden layer of 500 ReLU units, one mask (natural order), Adam 1e-3,
 /// batch 100, dynamic binarization. Binary images only.
 /// </summary>
-public sealed class MadeRecipe : FullyVisibleRecipe<MadeOptions>
+public sealed class MadeRecipe : FullyVisibleRecipe<MadeOptions, Made>
 {
     public override ModelInfo Info { get; } = new(
         "made", TaxonomyCell.FullyVisibleBeliefNet, "MADE", LikelihoodKind.Exact,
@@ -27,5 +27,5 @@ public sealed class MadeRecipe : FullyVisibleRecipe<MadeOptions>
 
     protected override void Validate(MadeOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(MadeOptions options) => new Made(options);
+    protected override Made Construct(MadeOptions options) => new Made(options);
 }

@@ -17,5 +17,5 @@ public sealed class MafRecipe : FlowRecipe
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 5, Hidden = 1024, Depth = 1 };
 
-    protected override torch.nn.Module Create(FlowOptions options) => new Maf(options);
+    protected override FlowModel Construct(FlowOptions options) => new Maf(options);
 }

@@ -8,7 +8,7 @@ namespace GenerativeSharp.Recipes;
 /// The NADE recipe: 500 sigmoid hidden units shared by all conditionals, Adam 1e-3, batch 100,
 /// dynamic binarization. Binary images only.
 /// </summary>
-public sealed class NadeRecipe : FullyVisibleRecipe<NadeOptions>
+public sealed class NadeRecipe : FullyVisibleRecipe<NadeOptions, Nade>
 {
     public override ModelInfo Info { get; } = new(
         "nade", TaxonomyCell.FullyVisibleBeliefNet, "NADE", LikelihoodKind.Exact,
@@ -23,5 +23,5 @@ public sealed class NadeRecipe : FullyVisibleRecipe<NadeOptions>
 
     protected override void Validate(NadeOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(NadeOptions options) => new Nade(options);
+    protected override Nade Construct(NadeOptions options) => new Nade(options);
 }

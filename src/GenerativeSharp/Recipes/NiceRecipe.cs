@@ -17,5 +17,5 @@ public sealed class NiceRecipe : FlowRecipe
     protected override FlowOptions ImageOptions(long[] eventShape) =>
         new() { EventShape = eventShape, Dequantize = true, Layers = 4, Hidden = 1000, Depth = 4 };
 
-    protected override torch.nn.Module Create(FlowOptions options) => new Nice(options);
+    protected override FlowModel Construct(FlowOptions options) => new Nice(options);
 }

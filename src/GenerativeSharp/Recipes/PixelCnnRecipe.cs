@@ -10,7 +10,7 @@ namespace GenerativeSharp.Recipes;
 /// pixels with dynamic binarization; <c>likelihood=softmax256</c> or <c>logisticmixture</c> models
 /// the 8-bit pixels instead (then the data is not binarized unless --binarize says so).
 /// </summary>
-public sealed class PixelCnnRecipe : FullyVisibleRecipe<PixelCnnOptions>
+public sealed class PixelCnnRecipe : FullyVisibleRecipe<PixelCnnOptions, PixelCnn>
 {
     public override ModelInfo Info { get; } = new(
         "pixelcnn", TaxonomyCell.FullyVisibleBeliefNet, "PixelCNN", LikelihoodKind.Exact,
@@ -22,7 +22,8 @@ public sealed class PixelCnnRecipe : FullyVisibleRecipe<PixelCnnOptions>
         new("blocks", "7", "residual blocks after the 7x7 type-A convolution", (o, v) => o with { Blocks = SettingValue.Integer("blocks", v, 0) }),
         new("likelihood", "bernoulli", "pixel distribution: bernoulli, softmax256 or logisticmixture",
             (o, v) => o with { Likelihood = SettingValue.Choice<PixelLikelihoodKind>("likelihood", v) }),
-        new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) }),
+        new("mixtures", "5", "logistics per pixel (likelihood=logisticmixture)", (o, v) => o with { Mixtures = SettingValue.Integer("mixtures", v, 1) },
+            o => o.Likelihood == PixelLikelihoodKind.LogisticMixture),
     ];
 
     protected override PixelLikelihoodKind Likelihood(PixelCnnOptions options) => options.Likelihood;
@@ -31,5 +32,5 @@ public sealed class PixelCnnRecipe : FullyVisibleRecipe<PixelCnnOptions>
 
     protected override void Validate(PixelCnnOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(PixelCnnOptions options) => new PixelCnn(options);
+    protected override PixelCnn Construct(PixelCnnOptions options) => new PixelCnn(options);
 }

@@ -11,7 +11,7 @@ namespace GenerativeSharp.Recipes;
 /// pcd=true for persistent CD), SGD with momentum 0.5, lr 0.05, batch 100, weight decay 1e-4 on W.
 /// On 2-D points a Gaussian-Bernoulli RBM.
 /// </summary>
-public sealed class RbmRecipe : ModelRecipe<RbmOptions>
+public sealed class RbmRecipe : ModelRecipe<RbmOptions, Rbm>
 {
     public override ModelInfo Info { get; } = new(
         "rbm", TaxonomyCell.MarkovChainBoltzmann, "RBM", LikelihoodKind.Estimate,
@@ -30,18 +30,24 @@ public sealed class RbmRecipe : ModelRecipe<RbmOptions>
             (o, v) => o with { SampleBurnIn = SettingValue.Integer("burnin", v, 0) }),
     ];
 
-    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+    public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
         ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 0.01, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 20, BatchSize: 100, LearningRate: 0.05, Binarize: BinarizationMode.Dynamic);
 
-    public override ITrainingStep CreateStep(torch.nn.Module model, double learningRate) =>
-        new ContrastiveDivergenceStep((Rbm)model, learningRate);
+    public override ITrainingStep CreateStep(Rbm model, double learningRate) =>
+        new ContrastiveDivergenceStep(model, learningRate);
 
-    protected override RbmOptions DefaultOptions(long[] eventShape, DataKind kind) => kind == DataKind.Points
-        ? new RbmOptions { EventShape = eventShape, Hidden = 64, Visible = RbmVisible.Gaussian }
-        : new RbmOptions { EventShape = eventShape };
+    /// <summary>Points: Gaussian visible units, 64 hidden; grey-scale images: binary units; colour images: Gaussian visible units.</summary>
+    protected override RbmOptions DefaultOptions(DataDescription data) =>
+        data.IsVector ? new RbmOptions { EventShape = data.EventShape, Hidden = 64, Visible = RbmVisible.Gaussian }
+        : data.IsGrey ? new RbmOptions { EventShape = data.EventShape }
+        : new RbmOptions { EventShape = data.EventShape, Visible = RbmVisible.Gaussian };
+
+    /// <summary>Binary pixels for binary visible units; Gaussian units see the 8-bit data as it is.</summary>
+    protected override BinarizationMode BinaryPixelsWanted(RbmOptions options, DataDescription data) =>
+        options.Visible == RbmVisible.Bernoulli ? BinarizationMode.Dynamic : BinarizationMode.None;
 
     protected override void Validate(RbmOptions options) => options.Validate();
 
-    protected override torch.nn.Module Create(RbmOptions options) => new Rbm(options);
+    protected override Rbm Construct(RbmOptions options) => new Rbm(options);
 }

@@ -23,5 +23,5 @@ public sealed class RealNvpRecipe : FlowRecipe
 
     protected override bool MultiScale => true;
 
-    protected override torch.nn.Module Create(FlowOptions options) => new RealNvp(options);
+    protected override FlowModel Construct(FlowOptions options) => new RealNvp(options);
 }

@@ -16,15 +16,15 @@ public sealed class WganGpRecipe : AdversarialRecipe
         "wgan-gp", TaxonomyCell.DirectImplicit, "GAN", LikelihoodKind.None,
         "Wasserstein GAN with gradient penalty (Gulrajani et al. 2017)");
 
-    public override TrainingDefaults Defaults(DataKind kind) => kind == DataKind.Points
+    public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
         ? new TrainingDefaults(Epochs: 20, BatchSize: 256, LearningRate: 1e-4, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 5, BatchSize: 64, LearningRate: 1e-4, Binarize: BinarizationMode.None);
 
-    protected override AdversarialOptions DefaultOptions(long[] eventShape, DataKind kind)
+    protected override AdversarialOptions DefaultOptions(DataDescription data)
     {
-        AdversarialOptions basis = kind == DataKind.Points
-            ? PointOptions(eventShape) with { GradientPenalty = 0.1 }
-            : new AdversarialOptions { EventShape = eventShape, Latent = 100, Hidden = 64, GradientPenalty = 10 };
+        AdversarialOptions basis = data.IsVector
+            ? PointOptions(data.EventShape) with { GradientPenalty = 0.1 }
+            : new AdversarialOptions { EventShape = data.EventShape, Latent = 100, Hidden = 64, GradientPenalty = 10 };
         return basis with
         {
             Loss = AdversarialLoss.Wasserstein, CriticSteps = 5, CriticNorm = CriticNormalization.None, Beta2 = 0.9,

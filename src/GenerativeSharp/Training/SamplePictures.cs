@@ -15,27 +15,28 @@ public static class SamplePictures
     public const int MaxPoints = 1_000_000;
 
     /// <summary>Refuses a count that no picture can show: over <see cref="MaxImages"/> images or <see cref="MaxPoints"/> points.</summary>
-    public static void CheckCount(DataKind kind, int count)
+    public static void CheckCount(long[] eventShape, int count)
     {
-        int limit = kind == DataKind.Images ? MaxImages : MaxPoints;
+        bool images = eventShape.Length == 3;
+        int limit = images ? MaxImages : MaxPoints;
         if (count > limit)
-            throw new InvalidInputException($"--count {count}: one picture shows at most {limit} {(kind == DataKind.Images ? "images" : "points")}.");
+            throw new InvalidInputException($"--count {count}: one picture shows at most {limit} {(images ? "images" : "points")}.");
     }
 
     /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
     /// <param name="temperature">latent temperature; other than 1 needs an <see cref="ITemperedSampler"/></param>
-    public static void Write(string path, IGenerativeModel model, DataKind kind, int count, long seed,
+    public static void Write(string path, IGenerativeModel model, int count, long seed,
         TensorDataset? reference = null, string title = "model samples", double temperature = 1.0)
     {
         using var scope = NewDisposeScope();
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
-        CheckCount(kind, count);
+        CheckCount(model.EventShape, count);
         ITemperedSampler? tempered = temperature == 1.0 ? null
             : model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature.");
         Tensor samples = ChunkedSampling.Draw(count, n => tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
-        if (kind == DataKind.Images)
+        if (samples.dim() == 4)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));
             int scale = samples.shape[^1] <= 32 ? 2 : 1;
@@ -49,15 +50,15 @@ public static class SamplePictures
     }
 
     /// <summary>Samples <paramref name="count"/> examples of class <paramref name="label"/> from a class-conditional model and writes the picture.</summary>
-    public static void WriteConditional(string path, IClassConditionalSampler model, DataKind kind, int count, int label, long seed)
+    public static void WriteConditional(string path, IClassConditionalSampler model, int count, int label, long seed)
     {
         using var scope = NewDisposeScope();
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
         using var generator = new Generator((ulong)seed, device);
-        CheckCount(kind, count);
+        CheckCount(model.EventShape, count);
         Tensor samples = ChunkedSampling.Draw(count, n => model.Sample(full(n, label, ScalarType.Int64, device: device), generator));
-        if (kind == DataKind.Images)
+        if (samples.dim() == 4)
             ImageGrid.Write(path, samples, (int)Math.Ceiling(Math.Sqrt(count)), padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
         else
             WriteScatter(path, samples, null, $"model samples, class {label}");

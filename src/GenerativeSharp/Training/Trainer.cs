@@ -154,8 +154,8 @@ public sealed class Trainer(TrainerOptions options)
         if (state.Finished || !(lastSampleSeconds > 0.25 * epochSeconds))
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model, data.Kind,
-                options.SampleCount * (data.Kind == DataKind.Points ? 32 : 1), options.SampleSeed, data.Train);
+            SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model,
+                options.SampleCount * (data.Description.IsVector ? 32 : 1), options.SampleSeed, data.Train);
             lastSampleSeconds = clock.Elapsed.TotalSeconds;
         }
         model.Module.train();

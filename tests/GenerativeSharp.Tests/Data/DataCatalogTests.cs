@@ -18,8 +18,9 @@ public sealed class DataCatalogTests : IDisposable
 
         using DataSplits data = DataCatalog.Load(_dir.Path, Options);
 
-        Assert.Equal(DataKind.Images, data.Kind);
-        Assert.Equal(Path.GetFullPath(_dir.Path), data.Description);
+        Assert.True(data.Description.IsGrey);
+        Assert.Equal(ValueKind.EightBit, data.Description.Values);
+        Assert.Equal(Path.GetFullPath(_dir.Path), data.Source);
         Assert.Equal(_dir.Path, data.Spec);
         Assert.Null(data.Toy);
         Assert.Equal([1L, 3, 4], data.EventShape);
@@ -112,9 +113,9 @@ public sealed class DataCatalogTests : IDisposable
         using DataSplits direct = DataCatalog.Load("mnist", Options with { DataRoot = inRoot }, sources);
         using DataSplits fashion = DataCatalog.Load("fashion-mnist", Options, sources);
 
-        Assert.Equal(Path.GetFullPath(inRoot), mnist.Description);
-        Assert.Equal(Path.GetFullPath(inRoot), direct.Description);
-        Assert.Equal(Path.GetFullPath(inSearch), fashion.Description);
+        Assert.Equal(Path.GetFullPath(inRoot), mnist.Source);
+        Assert.Equal(Path.GetFullPath(inRoot), direct.Source);
+        Assert.Equal(Path.GetFullPath(inSearch), fashion.Source);
         Assert.Equal(2, fashion.Train.Count);
     }
 
@@ -156,8 +157,9 @@ public sealed class DataCatalogTests : IDisposable
         using DataSplits b = DataCatalog.Load("toy:moons", options);
         using DataSplits c = DataCatalog.Load("toy:moons", options with { Seed = 4 });
 
-        Assert.Equal(DataKind.Points, a.Kind);
-        Assert.Equal("toy:moons (generated)", a.Description);
+        Assert.True(a.Description.IsVector);
+        Assert.Equal(ValueKind.Continuous, a.Description.Values);
+        Assert.Equal("toy:moons (generated)", a.Source);
         Assert.Equal("moons", a.Toy?.Name);
         Assert.Equal([2L], a.EventShape);
         Assert.Equal([1000L, 2], a.Train.Examples.shape);

@@ -68,7 +68,7 @@ public sealed class LikelihoodEvaluatorTests
         LikelihoodEvaluator.Evaluate(new KnownDensity(), x, "known", "d", "test", 100, 0, CPU, progress: new GenerativeSharp.Training.ProgressReporter(GenerativeSharp.Training.ProgressMode.Plain, exact, false));
         Assert.StartsWith("likelihood 3/3", exact.ToString());
         Assert.DoesNotContain("k=", exact.ToString());
-        using var vae = TestModels.Vae([2], DataKind.Points);
+        using var vae = TestModels.Vae([2]);
         using var points = randn(4, 2);
         var bound = new StringWriter();
         LikelihoodEvaluator.Evaluate(vae.Model, points, "vae", "d", "test", 5, 0, CPU, progress: new GenerativeSharp.Training.ProgressReporter(GenerativeSharp.Training.ProgressMode.Plain, bound, false));
@@ -79,7 +79,7 @@ public sealed class LikelihoodEvaluatorTests
     public void A_dequantized_flow_reports_a_bound_with_fresh_noise_for_every_batch()
     {
         IModelRecipe recipe = ModelCatalog.Get("glow");
-        string options = recipe.ConfigureOptions([1, 12, 12], DataKind.Images, new Dictionary<string, string> { ["layers"] = "1", ["hidden"] = "8" });
+        string options = recipe.ConfigureOptions(DataDescription.FromShape([1, 12, 12]), new Dictionary<string, string> { ["layers"] = "1", ["hidden"] = "8" });
         using ModelInstance glow = ModelInstance.Create(recipe, options, 0, CPU);
         using Tensor one = SyntheticImages.Make(1, 4);
         using Tensor copies = one.expand(1000, -1, -1, -1).contiguous();          // two batches of 500 of the same image

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Layers;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training.Optimizers;
@@ -113,7 +114,7 @@ public sealed class ConvolutionLayoutTests
     private static GenerativeSharp.Recipes.ModelInstance Build(string name)
     {
         var recipe = GenerativeSharp.Recipes.ModelCatalog.Get(name);
-        string options = recipe.ConfigureOptions([1, 28, 28], GenerativeSharp.Data.DataKind.Images, new Dictionary<string, string>());
+        string options = recipe.ConfigureOptions(DataDescription.FromShape([1, 28, 28]), new Dictionary<string, string>());
         return GenerativeSharp.Recipes.ModelInstance.Create(recipe, options, 0, CPU);
     }
 }

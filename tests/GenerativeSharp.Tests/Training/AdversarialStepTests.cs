@@ -109,7 +109,7 @@ public sealed class AdversarialStepTests
     public void A_resumed_run_is_bit_identical_to_an_uninterrupted_one()
     {
         IModelRecipe recipe = ModelCatalog.Get("wgan-gp");
-        string options = recipe.ConfigureOptions([2], DataKind.Points,
+        string options = recipe.ConfigureOptions(DataDescription.FromShape([2]),
             new Dictionary<string, string> { ["hidden"] = "16", ["spectral_norm"] = "true", ["n_critic"] = "3" });
         using Tensor data = randn([64, 2], generator: new Generator(26));
         using var directory = new TempDirectory();

@@ -158,7 +158,7 @@ public sealed class TrainerTests
         }
         else
         {
-            string options = recipe.ConfigureOptions(data.EventShape, data.Kind, new Dictionary<string, string> { ["hidden"] = "32", ["latent"] = "4" });
+            string options = recipe.ConfigureOptions(data.Description, new Dictionary<string, string> { ["hidden"] = "32", ["latent"] = "4" });
             model = ModelInstance.Create(recipe, options, seed: 5, CPU);
             step = recipe.CreateStep(model.Module, 3e-3);
             state = new TrainingState(data.Spec, BinarizationMode.Dynamic, 5, 32, 3e-3, StepsPerEpoch: 8, totalSteps, Step: 0);

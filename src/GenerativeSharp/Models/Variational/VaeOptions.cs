@@ -16,7 +16,10 @@ public enum VaeDecoder
     /// <summary>Independent Bernoulli pixels: binarized images.</summary>
     Bernoulli,
 
-    /// <summary>Diagonal Gaussian with a learned variance per coordinate: continuous data such as 2-D points.</summary>
+    /// <summary>
+    /// Diagonal Gaussian with a learned variance per coordinate: continuous data such as 2-D points,
+    /// and 8-bit images when <see cref="VaeOptions.Dequantize"/> is set.
+    /// </summary>
     Gaussian,
 }
 
@@ -39,6 +42,13 @@ public sealed record VaeOptions
 
     public VaeDecoder Decoder { get; init; } = VaeDecoder.Bernoulli;
 
+    /// <summary>
+    /// Whether the data is 8-bit and the Gaussian decoder models it dequantized, y = (k + u) / 256
+    /// (docs/evaluation.md): then the ELBO minus D ln 256 bounds log P(k), a number comparable
+    /// with the flows' bits/dim. Needs the Gaussian decoder.
+    /// </summary>
+    public bool Dequantize { get; init; }
+
     /// <summary>Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 is the plain ELBO.</summary>
     public double Beta { get; init; } = 1.0;
 
@@ -57,6 +67,8 @@ public sealed record VaeOptions
         if (ImportanceSamples < 1) throw new InvalidInputException($"k must be at least 1, got {ImportanceSamples}.");
         if (ImportanceSamples > 1 && Beta != 1.0)
             throw new InvalidInputException($"beta = {Beta} needs k = 1: the IWAE objective (k = {ImportanceSamples}) has no KL weight.");
+        if (Dequantize && Decoder != VaeDecoder.Gaussian)
+            throw new InvalidInputException("dequantize=true needs decoder=gaussian: a Bernoulli decoder models binary pixels.");
         if (Network == VaeNetwork.Conv && (EventShape.Length != 3 || EventShape[1] % 4 != 0 || EventShape[2] % 4 != 0))
             throw new InvalidInputException($"network=conv needs images [C, H, W] with H and W divisible by 4, got [{string.Join(", ", EventShape)}]; use network=mlp.");
     }

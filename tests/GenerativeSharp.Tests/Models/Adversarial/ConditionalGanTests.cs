@@ -15,7 +15,7 @@ public sealed class ConditionalGanTests
     private static ModelInstance Build(params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get("cgan");
-        string options = recipe.ConfigureOptions(Image, DataKind.Images, settings.ToDictionary(s => s.Key, s => s.Value));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape(Image), settings.ToDictionary(s => s.Key, s => s.Value));
         return ModelInstance.Create(recipe, options, 5, CPU);
     }
 
@@ -89,9 +89,9 @@ public sealed class ConditionalGanTests
     public void Cgan_refuses_toy_points_and_defaults_to_ten_classes()
     {
         IModelRecipe recipe = ModelCatalog.Get("cgan");
-        var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions([2], DataKind.Points, new Dictionary<string, string>()));
+        var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.FromShape([2]), new Dictionary<string, string>()));
         Assert.Contains("labels", e.Message);
-        Assert.Contains("\"Classes\":10", recipe.ConfigureOptions(Image, DataKind.Images, new Dictionary<string, string>()));
+        Assert.Contains("\"Classes\":10", recipe.ConfigureOptions(DataDescription.FromShape(Image), new Dictionary<string, string>()));
     }
 
     [Fact]

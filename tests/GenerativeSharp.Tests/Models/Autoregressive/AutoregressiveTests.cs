@@ -15,7 +15,7 @@ public sealed class AutoregressiveTests
     private static ModelInstance Build(string name, long[] eventShape, long seed = 0, params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get(name);
-        string options = recipe.ConfigureOptions(eventShape, DataKind.Images, settings.ToDictionary(s => s.Key, s => s.Value));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape(eventShape), settings.ToDictionary(s => s.Key, s => s.Value));
         return ModelInstance.Create(recipe, options, seed, CPU);
     }
 
@@ -176,7 +176,7 @@ public sealed class AutoregressiveTests
     public void Two_dimensional_points_are_refused(string name)
     {
         var e = Assert.Throws<InvalidInputException>(() =>
-            ModelCatalog.Get(name).ConfigureOptions([2], DataKind.Points, new Dictionary<string, string>()));
-        Assert.Contains("binary images", e.Message);
+            ModelCatalog.Get(name).ConfigureOptions(DataDescription.FromShape([2]), new Dictionary<string, string>()));
+        Assert.Contains("grey-scale images", e.Message);
     }
 }

@@ -20,7 +20,7 @@ public sealed class PixelCnnTests
     private static ModelInstance Build(string name, long[] eventShape, long seed = 0, params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get(name);
-        string options = recipe.ConfigureOptions(eventShape, DataKind.Images, settings.ToDictionary(s => s.Key, s => s.Value));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape(eventShape), settings.ToDictionary(s => s.Key, s => s.Value));
         return ModelInstance.Create(recipe, options, seed, CPU);
     }
 
@@ -229,7 +229,7 @@ public sealed class PixelCnnTests
     public void Eight_bit_likelihoods_train_on_unbinarized_pixels_by_default(string likelihood, BinarizationMode expected)
     {
         IModelRecipe recipe = ModelCatalog.Get("gated-pixelcnn");
-        string options = recipe.ConfigureOptions(Image, DataKind.Images, new Dictionary<string, string> { ["likelihood"] = likelihood });
-        Assert.Equal(expected, recipe.DefaultBinarization(options, DataKind.Images));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape(Image), new Dictionary<string, string> { ["likelihood"] = likelihood });
+        Assert.Equal(expected, recipe.DefaultBinarization(options, DataDescription.FromShape(Image)));
     }
 }

@@ -12,10 +12,10 @@ public sealed class GsnTests
 {
     private static readonly long[] Image = [1, SyntheticImages.Size, SyntheticImages.Size];
 
-    private static ModelInstance Build(long[] shape, DataKind kind = DataKind.Images, long seed = 0, params (string Key, string Value)[] settings)
+    private static ModelInstance Build(long[] shape, long seed = 0, params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get("gsn");
-        string options = recipe.ConfigureOptions(shape, kind, settings.ToDictionary(s => s.Key, s => s.Value));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape(shape), settings.ToDictionary(s => s.Key, s => s.Value));
         return ModelInstance.Create(recipe, options, seed, CPU);
     }
 
@@ -41,7 +41,7 @@ public sealed class GsnTests
     [Fact]
     public void Two_dimensional_points_use_gaussian_noise_and_a_gaussian_reconstruction()
     {
-        using var model = Build([2], DataKind.Points, settings: [("burnin", "4")]);
+        using var model = Build([2], settings: [("burnin", "4")]);
         var gsn = (Gsn)model.Module;
         Assert.Equal(GsnOutput.Gaussian, gsn.Options.Output);
         Assert.Equal(GsnCorruption.Gaussian, gsn.Options.Noise);
@@ -50,7 +50,7 @@ public sealed class GsnTests
         Assert.True(double.IsFinite(gsn.Loss(x, generator).Loss.item<float>()));
         Assert.Equal(new long[] { 6, 2 }, gsn.Sample(6, generator).shape);
         Assert.Equal(new long[] { 2, 8, 2 }, gsn.Chain(x, 4, 2, generator).shape);
-        using var fixedStd = Build([2], DataKind.Points, settings: [("output_std", "0.2"), ("walkback_draw", "mean")]);
+        using var fixedStd = Build([2], settings: [("output_std", "0.2"), ("walkback_draw", "mean")]);
         Assert.True(double.IsFinite(((Gsn)fixedStd.Module).Loss(x, generator).Loss.item<float>()));
     }
 

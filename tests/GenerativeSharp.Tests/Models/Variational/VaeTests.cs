@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Variational;
 using GenerativeSharp.Training;
@@ -29,7 +30,7 @@ public sealed class VaeTests
     [Fact]
     public void Gaussian_decoder_models_two_dimensional_points()
     {
-        using var model = TestModels.Vae([2], GenerativeSharp.Data.DataKind.Points);
+        using var model = TestModels.Vae([2]);
         var vae = (Vae)model.Module;
         using var generator = new Generator(3);
         using var x = randn(8, 2, generator: generator);

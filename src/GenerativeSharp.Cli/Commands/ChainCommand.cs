@@ -3,6 +3,7 @@ using GenerativeSharp.Data;
 using GenerativeSharp.Distributions;
 using GenerativeSharp.Imaging;
 using GenerativeSharp.Models;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -63,7 +64,7 @@ internal static class ChainCommand
 
     private static torch.Tensor TestImages(string spec, string? dataRoot, LoadedCheckpoint checkpoint, int count, CliContext context)
     {
-        using DataSplits splits = CommonOptions.LoadData(spec, dataRoot, checkpoint.State.Seed, context.Error);
+        using DataSplits splits = TrainingRun.LoadData(checkpoint.State, dataRoot, context.Error, spec == checkpoint.State.Data ? null : spec);
         using torch.Tensor images = splits.Test.Examples.narrow(0, 0, Math.Min(count, splits.Test.Count));
         return checkpoint.State.Binarize == BinarizationMode.None ? images.clone() : Binarization.Static(images);
     }

@@ -18,9 +18,16 @@ internal static class CommonOptions
 
     public static Option<string?> Data(bool required) => new("--data")
     {
-        Description = "fashion-mnist, mnist, toy:NAME or a directory of IDX files",
+        Description = "fashion-mnist, mnist, mnist-10k, toy:NAME, a directory of IDX files, or a folder of PNG/JPEG images (class sub-folders, train/ and test/)",
         Required = required,
     };
+
+    public static Option<string?> Target() => new("--target")
+    {
+        Description = "a folder of images paired with the --data folder by relative path (the true outputs, for image-to-image models)",
+    };
+
+    public static Option<int?> ImageSize() => new("--image-size") { Description = "resize the images of an image folder to N x N (area averaging)" };
 
     public static torch.Device ResolveDevice(string name) => TorchRuntime.ResolveDevice(name);
 

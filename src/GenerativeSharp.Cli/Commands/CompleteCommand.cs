@@ -4,6 +4,7 @@ using GenerativeSharp.Data;
 using GenerativeSharp.Imaging;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -69,7 +70,7 @@ internal static class CompleteCommand
                 HoleShape holeShape = CompletionMasks.Parse(parsed.GetValue(hole)!);
                 int n = CommonOptions.Positive("--test", parsed.GetValue(test)), first = parsed.GetValue(from);
                 string dataSpec = parsed.GetValue(data) ?? checkpoint.State.Data;
-                using DataSplits splits = CommonOptions.LoadData(dataSpec, parsed.GetValue(dataRoot), checkpoint.State.Seed, context.Error);
+                using DataSplits splits = TrainingRun.LoadData(checkpoint.State, parsed.GetValue(dataRoot), context.Error, dataSpec == checkpoint.State.Data ? null : dataSpec);
                 if (!splits.Test.EventShape.SequenceEqual(shape))
                     throw new InvalidInputException($"{dataSpec} holds [{string.Join(", ", splits.Test.EventShape)}] examples; the model expects [{string.Join(", ", shape)}].");
                 if (first < 0 || first + n > splits.Test.Count)

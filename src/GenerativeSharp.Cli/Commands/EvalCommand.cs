@@ -3,6 +3,7 @@ using GenerativeSharp.Data;
 using GenerativeSharp.Evaluation;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Boltzmann;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -83,7 +84,7 @@ internal static class EvalCommand
         using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
         using var model = checkpoint.Model;
         string spec = dataSpec ?? checkpoint.State.Data;
-        using DataSplits splits = CommonOptions.LoadData(spec, dataRoot, checkpoint.State.Seed, context.Error);
+        using DataSplits splits = TrainingRun.LoadData(checkpoint.State, dataRoot, context.Error, spec == checkpoint.State.Data ? null : spec);
         if (!splits.EventShape.SequenceEqual(model.Model.EventShape))
             throw new InvalidInputException($"{spec} has examples of shape [{string.Join(", ", splits.EventShape)}] " +
                 $"but the model expects [{string.Join(", ", model.Model.EventShape)}].");

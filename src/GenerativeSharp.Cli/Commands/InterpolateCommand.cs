@@ -3,6 +3,7 @@ using GenerativeSharp.Data;
 using GenerativeSharp.Imaging;
 using GenerativeSharp.Latent;
 using GenerativeSharp.Models;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -43,7 +44,7 @@ internal static class InterpolateCommand
             if (parsed.GetValue(seeds) is string pair)
                 return BetweenSeeds(context, dir, latent, pair, n, walk, parsed.GetValue(output), target);
             string dataSpec = parsed.GetValue(data) ?? checkpoint.State.Data;
-            using DataSplits splits = CommonOptions.LoadData(dataSpec, parsed.GetValue(dataRoot), checkpoint.State.Seed, context.Error);
+            using DataSplits splits = TrainingRun.LoadData(checkpoint.State, parsed.GetValue(dataRoot), context.Error, dataSpec == checkpoint.State.Data ? null : dataSpec);
             if (!splits.Description.IsImage)
                 throw new InvalidInputException($"interpolate draws image strips; {dataSpec} is not image data.");
             foreach (int index in new[] { a, b })

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using GenerativeSharp.Evaluation;
 using GenerativeSharp.Imaging;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Training;
 using TorchSharp;
 
@@ -42,9 +43,8 @@ internal static class QuickstartCommand
     {
         var clock = Stopwatch.StartNew();
         context.Out.WriteLine($"quickstart: a VAE (Kingma & Welling 2014) on the embedded {Data} digits, {Epochs} epochs on CPU -> {directory}");
-        var request = new TrainRequest("vae", Data, Epochs, Steps: null, BatchSize: null, LearningRate: null, Seed: 0, Device: "cpu",
-            directory, Resume: false, mode, Binarize: null, new Dictionary<string, string>(), DataRoot: null);
-        TrainingResult training = TrainRun.Execute(request, context);
+        var request = new TrainingRequest { Model = "vae", Data = Data, Epochs = Epochs, Seed = 0, Output = directory, Progress = mode };
+        TrainingResult training = TrainCommand.Execute(request, context);
         if (training.Outcome == TrainingOutcome.Interrupted) return ExitCodes.Interrupted;
         double trainSeconds = clock.Elapsed.TotalSeconds;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GenerativeSharp.Data;
 using GenerativeSharp.Recipes;
+using GenerativeSharp.Runs;
 using GenerativeSharp.Training;
 using TorchSharp;
 
@@ -26,21 +27,44 @@ internal static class TrainCommand
         var binarize = new Option<string?>("--binarize") { Description = "none, dynamic or static (default: dynamic for images with a Bernoulli model)" };
         var settings = new Option<string[]>("--set") { Description = "model option KEY=VALUE (repeatable; see 'gensharp models')" };
         var dataRoot = CommonOptions.DataRoot();
+        var target = CommonOptions.Target();
+        var imageSize = CommonOptions.ImageSize();
         var command = new Command("train", "Train a model and write its checkpoint, metrics.jsonl and samples.png.")
         {
-            model, data, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, binarize, settings, dataRoot,
+            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, binarize, settings, dataRoot,
         };
         command.SetAction(parsed =>
         {
-            var request = new TrainRequest(
-                parsed.GetValue(model)!, parsed.GetValue(data)!, parsed.GetValue(epochs), parsed.GetValue(steps),
-                parsed.GetValue(batchSize), parsed.GetValue(learningRate), parsed.GetValue(seed), parsed.GetValue(device)!,
-                parsed.GetValue(output), parsed.GetValue(resume), ParseProgress(parsed.GetValue(progress)!),
-                parsed.GetValue(binarize), ParseSettings(parsed.GetValue(settings) ?? []), parsed.GetValue(dataRoot));
-            TrainingResult result = TrainRun.Execute(request, context);
-            return result.Outcome == TrainingOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Success;
+            string? binarizeText = parsed.GetValue(binarize);
+            var request = new TrainingRequest
+            {
+                Model = parsed.GetValue(model)!, Data = parsed.GetValue(data)!, Target = parsed.GetValue(target), ImageSize = parsed.GetValue(imageSize),
+                Epochs = parsed.GetValue(epochs), Steps = parsed.GetValue(steps), BatchSize = parsed.GetValue(batchSize),
+                LearningRate = parsed.GetValue(learningRate), Seed = parsed.GetValue(seed), Device = parsed.GetValue(device)!,
+                Output = parsed.GetValue(output), Resume = parsed.GetValue(resume), Progress = ParseProgress(parsed.GetValue(progress)!),
+                Binarize = binarizeText is null ? null : Binarization.Parse(binarizeText), Settings = ParseSettings(parsed.GetValue(settings) ?? []),
+                DataRoot = parsed.GetValue(dataRoot),
+            };
+            return Run(request, context);
         });
         return command;
+    }
+
+    /// <summary>Runs the request with SIGTERM deferred to a checkpoint (as Ctrl-C), and names the files it wrote.</summary>
+    public static int Run(TrainingRequest request, CliContext context) => Execute(request, context).Outcome == TrainingOutcome.Interrupted
+        ? ExitCodes.Interrupted
+        : ExitCodes.Success;
+
+    /// <summary><see cref="TrainingRun.Execute"/> with the console's cancellation, and the files of a finished run named on Out.</summary>
+    public static TrainingResult Execute(TrainingRequest request, CliContext context)
+    {
+        using IDisposable saveOnTerminate = ConsoleCancellation.DeferTermination();     // SIGTERM saves a checkpoint, as Ctrl-C does
+        TrainingResult result = TrainingRun.Execute(request, context.Error, context.Cancel);
+        string directory = request.OutputDirectory;
+        if (result.Outcome == TrainingOutcome.Completed)
+            context.Out.WriteLine($"wrote {Checkpoint.PathIn(directory)}, {Path.Combine(directory, Trainer.MetricsFileName)}, " +
+                $"{Path.Combine(directory, Trainer.SamplesFileName)}");
+        return result;
     }
 
     public static ProgressMode ParseProgress(string text) => text.ToLowerInvariant() switch
@@ -62,21 +86,5 @@ internal static class TrainCommand
             settings[pair[..equals].Trim().ToLowerInvariant()] = pair[(equals + 1)..].Trim();
         }
         return settings;
-    }
-}
-
-/// <summary>Everything <c>train</c> was asked for.</summary>
-internal sealed record TrainRequest(
-    string Model, string Data, int? Epochs, long? Steps, int? BatchSize, double? LearningRate, long? Seed, string Device,
-    string? Output, bool Resume, ProgressMode Progress, string? Binarize, IReadOnlyDictionary<string, string> Settings, string? DataRoot)
-{
-    /// <summary>runs/MODEL-DATA with the data's last path part, e.g. runs/vae-mnist-10k or runs/vae-toy-moons.</summary>
-    public string OutputDirectory => Output ?? Path.Combine("runs", $"{Model.ToLowerInvariant()}-{DataLabel(Data)}");
-
-    private static string DataLabel(string data)
-    {
-        string trimmed = data.TrimEnd('/', '\\');
-        string last = Path.GetFileName(trimmed);
-        return (string.IsNullOrEmpty(last) ? "data" : last).Replace(':', '-');
     }
 }

@@ -8,7 +8,9 @@ namespace GenerativeSharp.Data;
 /// <item>"fashion-mnist", "mnist": found in --data-root, $GENSHARP_DATA, ~/.cache/gensharp,
 /// /usr/share/datasets, else downloaded from the official source;</item>
 /// <item>"toy:NAME": one of the seven 2-D densities of <see cref="ToyDensities"/>;</item>
-/// <item>a directory of IDX files in the MNIST layout.</item>
+/// <item>a directory of IDX files in the MNIST layout;</item>
+/// <item>a folder of PNG or JPEG images laid out as torchvision's ImageFolder (<see cref="ImageFolder"/>),
+/// optionally paired with a target folder and resized.</item>
 /// </list>
 /// </summary>
 public static class DataCatalog
@@ -33,6 +35,17 @@ public static class DataCatalog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sources);
         string text = spec.Trim();
+        if (text.Length > 0 && Directory.Exists(text) && !IdxDirectory.HasImages(text) && ImageFolder.Contains(text))
+        {
+            return LoadImageFolder(spec, text, options);
+        }
+
+        if (options.Target is not null || options.ImageSize is not null)
+        {
+            throw new InvalidInputException(
+                $"{(options.Target is not null ? "--target" : "--image-size")} is for folders of PNG or JPEG images; '{spec}' is not one.");
+        }
+
         if (text.StartsWith(ToyPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return LoadToy(spec, ToyDensities.Get(text[ToyPrefix.Length..]), options);
@@ -56,6 +69,29 @@ public static class DataCatalog
 
         throw new InvalidInputException(
             $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, {EmbeddedDigits.Name} (embedded), toy:NAME ({ToyDensities.NameList}) or a directory of IDX files");
+    }
+
+    private static DataSplits LoadImageFolder(string spec, string directory, DataOptions options)
+    {
+        if (options.Target is not null && !Directory.Exists(options.Target))
+            throw new InvalidInputException($"--target {options.Target}: no such folder.");
+        ImageFolderContent content = ImageFolder.Load(directory, options.Target, options.ImageSize, options.Progress);
+        TensorDataset train = content.Train.Data, test = content.Test.Data;                  // DataSplits owns them from here
+        var description = DataDescription.Images(train.EventShape, content.ClassNames) with
+        {
+            TargetShape = train.Targets?.shape[1..],
+        };
+        string source = Path.GetFullPath(directory) + (content.SplitByHash ? " (test: 10% by path hash)" : "")
+            + (options.Target is null ? "" : $", paired with {Path.GetFullPath(options.Target)}");
+        try
+        {
+            return new DataSplits(spec, source, description, train, test, toy: null);
+        }
+        catch
+        {
+            content.Dispose();
+            throw;
+        }
     }
 
     private static DataSplits LoadToy(string spec, ToyDensity toy, DataOptions options)

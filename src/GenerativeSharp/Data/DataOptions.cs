@@ -21,6 +21,15 @@ public sealed record DataOptions
     /// <summary>Whether a named dataset missing from every searched directory may be downloaded.</summary>
     public bool AllowDownload { get; init; } = true;
 
+    /// <summary>
+    /// A folder of images paired with the --data folder by relative path (the true outputs of an
+    /// image-to-image model); null: unpaired. Only for image folders.
+    /// </summary>
+    public string? Target { get; init; }
+
+    /// <summary>Resize every image of an image folder to N x N (area averaging); null keeps the files' size.</summary>
+    public int? ImageSize { get; init; }
+
     /// <summary>Where download progress lines go; null is silent.</summary>
     public TextWriter? Progress { get; init; }
 }

@@ -73,7 +73,7 @@ public static class ImageFolder
             torch.Tensor? pairedTargets = targetChannels is int c
                 ? ToTensor([.. members.Select(i => targets[i])], c, height, width, imageSize)
                 : null;
-            return new ImageFolderSplit(new TensorDataset(examples, labels), pairedTargets, [.. members.Select(i => images[i].RelativePath)]);
+            return new ImageFolderSplit(new TensorDataset(examples, labels, pairedTargets), [.. members.Select(i => images[i].RelativePath)]);
         }
 
         ImageFolderSplit train = MakeSplit(0);

@@ -3,14 +3,15 @@ using TorchSharp;
 namespace GenerativeSharp.Data;
 
 /// <summary>
-/// A split held in memory: examples float32 [N, ...EventShape] (images [N, 1, H, W] in [0, 1],
-/// points [N, 2]) and optional int64 class labels [N]. Owns both tensors.
+/// A split held in memory: examples float32 [N, ...EventShape] (images [N, C, H, W] in [0, 1],
+/// points [N, 2]), optional int64 class labels [N] and optional paired targets float32 [N, ...]
+/// (each example's true output, for image-to-image data). Owns its tensors.
 /// </summary>
 public sealed class TensorDataset : IDisposable
 {
     /// <summary>Wraps the tensors; the dataset takes ownership and disposes them.</summary>
     /// <exception cref="ArgumentException">The examples are not float32 with a leading example dimension, or the labels are not int64 [N].</exception>
-    public TensorDataset(torch.Tensor examples, torch.Tensor? labels)
+    public TensorDataset(torch.Tensor examples, torch.Tensor? labels, torch.Tensor? targets = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.dtype != torch.ScalarType.Float32 || examples.dim() < 2)
@@ -26,8 +27,16 @@ public sealed class TensorDataset : IDisposable
                 $"labels must be int64 [{examples.shape[0]}], got {labels.dtype} {IdxFile.FormatShape(labels.shape)}", nameof(labels));
         }
 
+        if (targets is not null
+            && (targets.dtype != torch.ScalarType.Float32 || targets.dim() < 2 || targets.shape[0] != examples.shape[0]))
+        {
+            throw new ArgumentException(
+                $"targets must be float32 [{examples.shape[0]}, ...], got {targets.dtype} {IdxFile.FormatShape(targets.shape)}", nameof(targets));
+        }
+
         Examples = examples;
         Labels = labels;
+        Targets = targets;
     }
 
     /// <summary>float32 [N, ...EventShape].</summary>
@@ -36,10 +45,13 @@ public sealed class TensorDataset : IDisposable
     /// <summary>int64 [N] class labels, or null when the data has none (toys, unlabelled directories).</summary>
     public torch.Tensor? Labels { get; }
 
+    /// <summary>float32 [N, ...TargetShape] paired targets, or null when the data is not paired.</summary>
+    public torch.Tensor? Targets { get; }
+
     /// <summary>N, the number of examples.</summary>
     public long Count => Examples.shape[0];
 
-    /// <summary>The shape of one example: [1, H, W] for images, [2] for points.</summary>
+    /// <summary>The shape of one example: [C, H, W] for images, [2] for points.</summary>
     public long[] EventShape => Examples.shape[1..];
 
     /// <summary>Disposes the examples and labels.</summary>
@@ -47,5 +59,6 @@ public sealed class TensorDataset : IDisposable
     {
         Examples.Dispose();
         Labels?.Dispose();
+        Targets?.Dispose();
     }
 }

@@ -215,7 +215,7 @@ public sealed class FlowModelTests
     public void Spline_couplings_are_refused_where_a_model_has_no_affine_coupling(string name)
     {
         var e = Assert.Throws<InvalidInputException>(() => Build(name, [2], ("coupling", "spline")));
-        Assert.Contains("coupling=spline", e.Message);
+        Assert.Contains("--set coupling", e.Message);
     }
 
     [Fact]

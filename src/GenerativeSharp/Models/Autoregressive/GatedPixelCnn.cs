@@ -14,23 +14,30 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// conditional model; the horizontal stack is residual after its first layer.
 /// Reference: van den Oord, Kalchbrenner, Vinyals, Espeholt, Graves and Kavukcuoglu, "Conditional
 /// Image Generation with PixelCNN Decoders", NeurIPS 2016.
+/// Colour images [3, H, W]: with the 256-way softmax the horizontal stack and the 1x1 head are split
+/// into R, G and B groups (<see cref="GatedPixelCnnLayer"/>, <see cref="ChannelGroups"/>), so channel
+/// c's logits see channels &lt; c of the pixel itself; with the logistic mixture the stacks keep
+/// their grey-scale form on three input channels and see no colour of the pixel itself
+/// (<see cref="Pixels.ColourLogisticMixturePixels"/>, as in PixelCNN++). A grey-scale model is built
+/// exactly as before colour existed (names, shapes, initialisation).
 /// </summary>
 public sealed class GatedPixelCnn : PixelAutoregressiveModel
 {
     private readonly ModuleList<GatedPixelCnnLayer> layers;
-    private readonly Convolution2d hidden;
-    private readonly Convolution2d output;
+    private readonly nn.Module<Tensor, Tensor> hidden;
+    private readonly nn.Module<Tensor, Tensor> output;
 
     public GatedPixelCnn(GatedPixelCnnOptions options)
         : base(nameof(GatedPixelCnn), options.EventShape, options.Likelihood, options.Mixtures, options.Classes)
     {
         options.Validate();
         Options = options;
+        int groups = Likelihood.ColourGroups;
         layers = new ModuleList<GatedPixelCnnLayer>();
         for (int l = 0; l < options.Layers; l++)
-            layers.Add(new GatedPixelCnnLayer(l == 0 ? 1 : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes));
-        hidden = new Convolution2d(options.Channels, 2L * options.Channels, 1);
-        output = new Convolution2d(2L * options.Channels, Likelihood.ParametersPerPixel, 1);
+            layers.Add(new GatedPixelCnnLayer(l == 0 ? options.EventShape[0] : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes, groups));
+        hidden = PixelCnn.Pointwise(options.Channels, 2L * options.Channels, groups);
+        output = PixelCnn.Pointwise(2L * options.Channels, Likelihood.ParametersPerPixel, groups);
         RegisterComponents();
     }
 
@@ -40,7 +47,7 @@ public sealed class GatedPixelCnn : PixelAutoregressiveModel
     {
         CheckBatch(x, fullHeight: false);
         using var scope = NewDisposeScope();
-        Tensor vertical = x * 2 - 1, horizontal = vertical;                    // [B, 1, rows, W]
+        Tensor vertical = x * 2 - 1, horizontal = vertical;                    // [B, C, rows, W]
         foreach (var layer in layers) (vertical, horizontal) = layer.forward(vertical, horizontal, labels);
         Tensor h = hidden.forward(nn.functional.relu(horizontal));            // [B, 2p, rows, W]
         return output.forward(nn.functional.relu(h)).MoveToOuterDisposeScope();   // [B, P, rows, W]

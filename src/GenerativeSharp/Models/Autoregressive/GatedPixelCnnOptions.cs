@@ -5,7 +5,10 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// <summary>Options of a <see cref="GatedPixelCnn"/>.</summary>
 public sealed record GatedPixelCnnOptions
 {
-    /// <summary>Shape of one grayscale image [1, H, W].</summary>
+    /// <summary>
+    /// Shape of one image: grayscale [1, H, W] or colour [3, H, W] (colour needs likelihood
+    /// softmax256, with channels divisible by 3, or logisticmixture).
+    /// </summary>
     public long[] EventShape { get; init; } = [1, 28, 28];
 
     /// <summary>Feature maps of each stack (the gates use twice as many before gating).</summary>
@@ -31,5 +34,6 @@ public sealed record GatedPixelCnnOptions
         if (Layers < 1) throw new InvalidInputException($"layers must be at least 1, got {Layers}.");
         if (Classes < 0) throw new InvalidInputException($"classes must be 0 (unconditional) or more, got {Classes}.");
         PixelModelOptions.ValidateMixtures(Likelihood, Mixtures);
+        PixelModelOptions.ValidateColour(EventShape, Likelihood, Channels);
     }
 }

@@ -12,6 +12,11 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// log p(x) = sum_ij log p(x_ij | x before ij) is one network pass, and sampling or completing an
 /// image is one pass per pixel. Because row i never sees rows below it, those passes run on the
 /// rows up to the current one only, which halves their cost on average.
+/// Colour images [3, H, W] are ordered pixel by pixel and, within a pixel, R, G, B: the likelihood
+/// says how many of a pixel's channels one pass determines (<see cref="IPixelLikelihood.ChannelsPerPass"/>),
+/// so the 256-way softmax takes a pass per channel and the logistic mixture one per pixel.
+/// References: van den Oord, Kalchbrenner and Kavukcuoglu, "Pixel Recurrent Neural Networks", ICML 2016;
+/// Salimans, Karpathy, Chen and Kingma, "PixelCNN++", ICLR 2017.
 /// </summary>
 public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClassConditional, ICompletionModel
 {
@@ -20,7 +25,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
     {
         PixelModelOptions.ValidateShape(name, eventShape);
         EventShape = eventShape;
-        Likelihood = IPixelLikelihood.Create(likelihood, mixtures);
+        Likelihood = IPixelLikelihood.Create(likelihood, mixtures, eventShape[0]);
         Classes = classes;
     }
 
@@ -36,8 +41,9 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
     public Device Device => parameters().First().device;
 
     /// <summary>
-    /// The causal network: images [B, 1, h, W] in [0, 1] (h &lt;= H: the top rows of an image) and
-    /// labels [B] (null when unconditional) -> likelihood parameters [B, P, h, W].
+    /// The causal network: images [B, C, h, W] in [0, 1] (h &lt;= H: the top rows of an image) and
+    /// labels [B] (null when unconditional) -> likelihood parameters [B, P, h, W]; for colour the
+    /// parameters of channel c at pixel ij see channels &lt; c of pixel ij at most.
     /// </summary>
     public abstract Tensor PixelParameters(Tensor x, Tensor? labels = null);
 
@@ -75,7 +81,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
         return new StepResult(nll, new Dictionary<string, Tensor> { ["nll"] = nll.detach() });
     }
 
-    /// <summary>Draws images [count, 1, H, W] pixel by pixel in raster order (a conditional model draws random classes).</summary>
+    /// <summary>Draws images [count, C, H, W] pixel by pixel in raster order, R, G, B within a colour pixel (a conditional model draws random classes).</summary>
     public Tensor Sample(int count, Generator? generator = null)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least one sample");
@@ -87,17 +93,25 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
     /// <summary>Draws one image per label [count] (int64 class indices) from p(x | label).</summary>
     public Tensor Sample(Tensor labels, Generator? generator = null) => DrawImages(labels.shape[0], CheckLabels(labels, labels.shape[0]), generator);
 
+    /// <summary>
+    /// Completes images as <see cref="ICompletionModel.Complete"/>. For colour images
+    /// <paramref name="known"/> may also be [B, 1, H, W], marking whole pixels known or missing in
+    /// all three channels; a full [B, 3, H, W] mask may leave some channels of a pixel known.
+    /// </summary>
     public Tensor Complete(Tensor images, Tensor known, Generator? generator = null) => Complete(images, known, null, generator);
 
-    /// <summary>Completes images as <see cref="ICompletionModel.Complete"/>, conditioned on <paramref name="labels"/> when the model is.</summary>
+    /// <summary>Completes images as <see cref="Complete(Tensor, Tensor, Generator?)"/>, conditioned on <paramref name="labels"/> when the model is.</summary>
     public Tensor Complete(Tensor images, Tensor known, Tensor? labels, Generator? generator = null)
     {
         CheckBatch(images, fullHeight: true);
-        ICompletionModel.CheckKnownMask(images, known);
+        bool perPixel = EventShape[0] > 1 && known.dim() == 4 && known.shape[1] == 1
+            && known.shape[0] == images.shape[0] && known.shape[2] == images.shape[2] && known.shape[3] == images.shape[3];
+        if (!perPixel) ICompletionModel.CheckKnownMask(images, known);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor x = images.to(float32).to(Device).clone();
-        Tensor missing = known.to(Device).eq(0);
+        Tensor missing = known.to(Device).eq(0);                                            // [B, C, H, W] or [B, 1, H, W]
+        if (perPixel) missing = missing.expand(images.shape);                               // [B, 1, H, W] -> [B, C, H, W]
         Fill(x, missing, CheckLabels(labels, images.shape[0]), generator);
         return x.MoveToOuterDisposeScope();
     }
@@ -111,23 +125,32 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
         return x.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws every pixel of x that is missing (all when <paramref name="missing"/> is null) in raster order, in place.</summary>
+    /// <summary>
+    /// Draws every pixel channel of x that is missing (all when <paramref name="missing"/> is null) in
+    /// raster order, in place: per pixel, one network pass per <see cref="IPixelLikelihood.ChannelsPerPass"/> channels.
+    /// </summary>
     private void Fill(Tensor x, Tensor? missing, Tensor? labels, Generator? generator)
     {
         (this as nn.Module).eval();
-        long height = EventShape[1], width = EventShape[2];
-        bool[]? anyMissing = missing?.any(0).flatten().cpu().data<bool>().ToArray();    // [H*W]: is pixel ij missing in any image
+        long channels = EventShape[0], height = EventShape[1], width = EventShape[2];
+        int perPass = Likelihood.ChannelsPerPass;
+        bool[]? anyMissing = missing?.any(0).flatten().cpu().data<bool>().ToArray();    // [C*H*W]: is channel c of pixel ij missing in any image
         for (long i = 0; i < height; i++)
         {
             for (long j = 0; j < width; j++)
             {
-                if (anyMissing is not null && !anyMissing[i * width + j]) continue;
-                using var inner = NewDisposeScope();
-                Tensor rows = x.narrow(2, 0, i + 1);                                          // [B, 1, i+1, W]: rows up to i
-                Tensor atPixel = PixelParameters(rows, labels).select(3, j).select(2, i);      // [B, P]
-                Tensor drawn = Likelihood.Draw(atPixel, generator);                            // [B]
-                Tensor target = x.select(3, j).select(2, i).select(1, 0);                      // [B], a view into x
-                target.copy_(missing is null ? drawn : where(missing.select(3, j).select(2, i).select(1, 0), drawn, target));
+                for (int first = 0; first < channels; first += perPass)
+                {
+                    if (anyMissing is not null && !Enumerable.Range(first, perPass).Any(c => anyMissing[(c * height + i) * width + j])) continue;
+                    using var inner = NewDisposeScope();
+                    Tensor rows = x.narrow(2, 0, i + 1);                                          // [B, C, i+1, W]: rows up to i
+                    Tensor atPixel = PixelParameters(rows, labels).select(3, j).select(2, i);      // [B, P]
+                    Tensor pixel = x.select(3, j).select(2, i);                                    // [B, C], a view into x
+                    Tensor? missingPixel = missing?.select(3, j).select(2, i);                     // [B, C]
+                    Tensor drawn = Likelihood.DrawChannels(atPixel, pixel, missingPixel, first, generator);   // [B, perPass]
+                    Tensor target = pixel.narrow(1, first, perPass);                               // [B, perPass], a view into x
+                    target.copy_(missingPixel is null ? drawn : where(missingPixel.narrow(1, first, perPass), drawn, target));
+                }
             }
         }
     }
@@ -155,7 +178,7 @@ public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClas
         return labels.to(ScalarType.Int64).to(Device);
     }
 
-    /// <summary>Checks x is [B, 1, H, W], or [B, 1, h, W] with h &lt;= H when the network runs on the top rows only.</summary>
+    /// <summary>Checks x is [B, C, H, W], or [B, C, h, W] with h &lt;= H when the network runs on the top rows only.</summary>
     protected void CheckBatch(Tensor x, bool fullHeight)
     {
         if (x.dim() != 4 || x.shape[1] != EventShape[0] || x.shape[3] != EventShape[2]

@@ -5,7 +5,10 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// <summary>Options of a <see cref="PixelCnn"/>: the paper's MNIST model, narrowed for CPUs.</summary>
 public sealed record PixelCnnOptions
 {
-    /// <summary>Shape of one grayscale image [1, H, W].</summary>
+    /// <summary>
+    /// Shape of one image: grayscale [1, H, W] or colour [3, H, W] (colour needs likelihood
+    /// softmax256, with channels divisible by 3, or logisticmixture).
+    /// </summary>
     public long[] EventShape { get; init; } = [1, 28, 28];
 
     /// <summary>h: residual blocks carry 2h channels and their masked 3x3 convolution h.</summary>
@@ -27,5 +30,6 @@ public sealed record PixelCnnOptions
         if (Channels < 1) throw new InvalidInputException($"channels must be at least 1, got {Channels}.");
         if (Blocks < 0) throw new InvalidInputException($"blocks must be at least 0, got {Blocks}.");
         PixelModelOptions.ValidateMixtures(Likelihood, Mixtures);
+        PixelModelOptions.ValidateColour(EventShape, Likelihood, Channels);
     }
 }

@@ -21,11 +21,19 @@ public sealed class CategoricalPixels : IPixelLikelihood
         return logProbabilities.gather(1, level).MoveToOuterDisposeScope();                     // [B, 1, H, W]
     }
 
+    /// <summary>Draws one grey-scale pixel per example: parameters at that pixel [B, P] -> values [B] in [0, 1].</summary>
     public Tensor Draw(Tensor parameters, Generator? generator)
     {
         using var scope = NewDisposeScope();
         Tensor probabilities = parameters.softmax(1);                                           // [B, 256]
         Tensor level = SeededRandom.Categorical(probabilities, generator).squeeze(1);           // [B]
         return (level.to(parameters.dtype) / (Levels - 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The grey-scale pixel from one pass: [B, P] -> [B, 1].</summary>
+    public Tensor DrawChannels(Tensor parameters, Tensor pixel, Tensor? missing, int first, Generator? generator)
+    {
+        using var drawn = Draw(parameters, generator);
+        return drawn.unsqueeze(1);
     }
 }

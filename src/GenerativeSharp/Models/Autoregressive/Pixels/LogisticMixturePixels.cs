@@ -12,7 +12,7 @@ namespace GenerativeSharp.Models.Autoregressive.Pixels;
 public sealed class LogisticMixturePixels : IPixelLikelihood
 {
     private const double HalfBin = 1.0 / 255;
-    private const double MinLogScale = -7;
+    internal const double MinLogScale = -7;
 
     public LogisticMixturePixels(int mixtures)
     {
@@ -29,22 +29,12 @@ public sealed class LogisticMixturePixels : IPixelLikelihood
         using var scope = NewDisposeScope();
         var (logits, means, logScales) = Split(parameters);                  // each [B, K, H, W]
         Tensor y = x * 2 - 1;                                                 // [B, 1, H, W] in [-1, 1], broadcasts over K
-        Tensor centered = y - means;
-        Tensor inverseScale = (-logScales).exp();
-        Tensor upper = inverseScale * (centered + HalfBin);
-        Tensor lower = inverseScale * (centered - HalfBin);
-        Tensor logCdfUpper = upper - nn.functional.softplus(upper);          // log sigmoid(upper): mass of the lowest bin
-        Tensor logSurvivalLower = -nn.functional.softplus(lower);            // log(1 - sigmoid(lower)): mass of the highest bin
-        Tensor binMass = upper.sigmoid() - lower.sigmoid();
-        Tensor middle = inverseScale * centered;
-        // When the bin's mass underflows, its density at the centre times the bin width stands in for it.
-        Tensor logDensityTimesWidth = middle - logScales - 2 * nn.functional.softplus(middle) + Math.Log(2 * HalfBin);
-        Tensor interior = where(binMass.gt(1e-5), binMass.clamp_min(1e-12).log(), logDensityTimesWidth);
-        Tensor perComponent = where(y.lt(-0.999), logCdfUpper, where(y.gt(0.999), logSurvivalLower, interior));
+        Tensor perComponent = ComponentLogMass(y, means, logScales);         // [B, K, H, W]
         Tensor logWeights = logits.log_softmax(1);
         return (perComponent + logWeights).logsumexp(1, keepdim: true).MoveToOuterDisposeScope();   // [B, 1, H, W]
     }
 
+    /// <summary>Draws one grey-scale pixel per example: parameters at that pixel [B, P] -> values [B] in [0, 1].</summary>
     public Tensor Draw(Tensor parameters, Generator? generator)
     {
         using var scope = NewDisposeScope();
@@ -59,6 +49,34 @@ public sealed class LogisticMixturePixels : IPixelLikelihood
         Tensor y = (mean + scale * (u.log() - (1 - u).log())).clamp(-1, 1);  // inverse logistic CDF
         Tensor level = ((y + 1) / 2 * 255).round();
         return (level / 255).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The grey-scale pixel from one pass: [B, P] -> [B, 1].</summary>
+    public Tensor DrawChannels(Tensor parameters, Tensor pixel, Tensor? missing, int first, Generator? generator)
+    {
+        using var drawn = Draw(parameters, generator);
+        return drawn.unsqueeze(1);
+    }
+
+    /// <summary>
+    /// log of each logistic's mass on the bin of y (on the [-1, 1] scale, bins 2/255 wide, the end
+    /// bins taking the tails); y broadcasts against <paramref name="means"/> and <paramref name="logScales"/>.
+    /// </summary>
+    internal static Tensor ComponentLogMass(Tensor y, Tensor means, Tensor logScales)
+    {
+        using var scope = NewDisposeScope();
+        Tensor centered = y - means;
+        Tensor inverseScale = (-logScales).exp();
+        Tensor upper = inverseScale * (centered + HalfBin);
+        Tensor lower = inverseScale * (centered - HalfBin);
+        Tensor logCdfUpper = upper - nn.functional.softplus(upper);          // log sigmoid(upper): mass of the lowest bin
+        Tensor logSurvivalLower = -nn.functional.softplus(lower);            // log(1 - sigmoid(lower)): mass of the highest bin
+        Tensor binMass = upper.sigmoid() - lower.sigmoid();
+        Tensor middle = inverseScale * centered;
+        // When the bin's mass underflows, its density at the centre times the bin width stands in for it.
+        Tensor logDensityTimesWidth = middle - logScales - 2 * nn.functional.softplus(middle) + Math.Log(2 * HalfBin);
+        Tensor interior = where(binMass.gt(1e-5), binMass.clamp_min(1e-12).log(), logDensityTimesWidth);
+        return where(y.lt(-0.999), logCdfUpper, where(y.gt(0.999), logSurvivalLower, interior)).MoveToOuterDisposeScope();
     }
 
     private (Tensor Logits, Tensor Means, Tensor LogScales) Split(Tensor parameters)

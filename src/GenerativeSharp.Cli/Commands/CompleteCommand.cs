@@ -84,7 +84,7 @@ internal static class CompleteCommand
                 labels = splits.Test.Labels?.narrow(0, first, n).clone();
                 holeName = parsed.GetValue(hole)!.Trim().ToLowerInvariant();
             }
-            labels = (model.Module as PixelAutoregressiveModel)?.Classes > 0
+            labels = model.Module is IConditionalSampler { Context: ContextKind.ClassLabel }
                 ? labels ?? throw new InvalidInputException("this model is class-conditional: give --label (or use test images, which carry labels).")
                 : null;
 

@@ -43,7 +43,7 @@ internal static class SampleCommand
             using var model = checkpoint.Model;
             if (parsed.GetValue(label) is int l)
             {
-                if (model.Module is not IClassConditionalSampler { Classes: > 0 } conditional)
+                if (model.Module is not IConditionalSampler { Context: ContextKind.ClassLabel } conditional)
                     throw new InvalidInputException($"--label: this {model.Recipe.Info.Name} is not class-conditional (train it with --set classes=N).");
                 if (l < 0 || l >= conditional.Classes)
                     throw new InvalidInputException($"--label {l}: expected a class in [0, {conditional.Classes - 1}].");

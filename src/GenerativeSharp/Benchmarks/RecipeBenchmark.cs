@@ -20,8 +20,8 @@ public static class RecipeBenchmark
 {
     public const string ConvStack = "conv-stack";
 
-    /// <summary>The data a benchmark runs on by default: 28x28 grey-scale 8-bit images (binarized for binary-pixel models).</summary>
-    public static DataDescription DefaultData { get; } = DataDescription.Images([1, 28, 28]);
+    /// <summary>The data a benchmark runs on by default: 28x28 grey-scale 8-bit images in 10 classes (binarized for binary-pixel models).</summary>
+    public static DataDescription DefaultData { get; } = DataDescription.Images([1, 28, 28], DataDescription.NumberedClasses(10));
 
     public static BenchmarkResult Run(IModelRecipe recipe, DataDescription data, Device device, int warmup = 5, int repeats = 30, int sampleCount = 64)
     {
@@ -63,9 +63,9 @@ public static class RecipeBenchmark
         module.train();
         using Tensor labels = zeros([batch.shape[0]], ScalarType.Int64, device);   // class 0, for class-conditional models (cgan)
         // Slow workloads (a PixelCNN step on a CPU takes seconds) get fewer repeats: the first call sets the budget.
-        repeats = Affordable(repeats, device, () => step.Step(batch, labels, generator));
+        repeats = Affordable(repeats, device, () => step.Step(new Batch(batch, labels), generator));
         warmup = Math.Min(warmup, repeats);
-        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(batch, labels, generator));
+        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(new Batch(batch, labels), generator));
         double[] forwardBackward = module is ITrainable trainable && flat is not null
             ? Time(warmup, repeats, device, () =>
             {

@@ -16,7 +16,7 @@ public sealed record GenomeLayout(int Latent, int Classes)
     {
         if (model.LatentShape.Length != 1 || model.EventShape.Length != 3)
             throw new InvalidInputException($"{use} needs an image model with a flat latent code.");
-        int classes = model is IClassMixingDecoder { Classes: > 0 } mixing ? mixing.Classes : 0;
+        int classes = model is IClassMixingDecoder mixing ? mixing.Classes : 0;
         return new GenomeLayout((int)model.LatentShape[0], classes);
     }
 

@@ -41,7 +41,7 @@ public abstract class AdversarialRecipe : ModelRecipe<AdversarialOptions, Gan>
 
     protected override void Validate(AdversarialOptions options) => options.Validate();
 
-    protected override Gan Construct(AdversarialOptions options) => new Gan(options);
+    protected override Gan Construct(AdversarialOptions options) => Gan.Create(options);
 
     /// <summary>MLP defaults on 2-D points shared by all GAN recipes: width 128, latent 8, EMA 0.99.</summary>
     protected static AdversarialOptions PointOptions(long[] eventShape) => new()

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Autoregressive;
 using GenerativeSharp.Models.Autoregressive.Pixels;
@@ -29,9 +30,16 @@ public sealed class GatedPixelCnnRecipe : FullyVisibleRecipe<GatedPixelCnnOption
 
     protected override PixelLikelihoodKind Likelihood(GatedPixelCnnOptions options) => options.Likelihood;
 
-    protected override GatedPixelCnnOptions DefaultImageOptions(long[] eventShape) => new() { EventShape = eventShape };
+    /// <summary>Grey-scale: binary pixels; colour: the discretized logistic mixture over the three channels (PixelCNN++).</summary>
+    protected override GatedPixelCnnOptions DefaultImageOptions(long[] eventShape) => eventShape[0] == 3
+        ? new() { EventShape = eventShape, Likelihood = PixelLikelihoodKind.LogisticMixture }
+        : new() { EventShape = eventShape };
+
+    /// <summary>Grey-scale or colour images.</summary>
+    protected override string? Refusal(DataDescription data) =>
+        data.IsGrey || data.IsColour ? null : "models grey-scale [1, H, W] or colour [3, H, W] images: give --data an image data set";
 
     protected override void Validate(GatedPixelCnnOptions options) => options.Validate();
 
-    protected override GatedPixelCnn Construct(GatedPixelCnnOptions options) => new GatedPixelCnn(options);
+    protected override GatedPixelCnn Construct(GatedPixelCnnOptions options) => GatedPixelCnn.Create(options);
 }

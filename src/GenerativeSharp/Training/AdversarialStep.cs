@@ -1,4 +1,6 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models.Adversarial;
+using GenerativeSharp.Training.Games;
 using GenerativeSharp.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +11,8 @@ namespace GenerativeSharp.Training;
 /// The GAN update (Goodfellow et al. 2014, Algorithm 1; pytorch/examples dcgan): (1) update D on a real
 /// batch and a detached fake batch, with the optional WGAN-GP gradient penalty (Gulrajani et al. 2017,
 /// arXiv:1704.00028, eq. 3); (2) every n_critic-th call, update G through D on a fresh fake batch and fold
-/// G into its moving average. Each player has its own flat parameters and Adam (<see cref="FlatAdam"/>);
+/// G into its moving average (<see cref="WeightAverage"/>). It is a two-player <see cref="AdversarialGame"/>:
+/// each player has its own flat parameters and Adam (<see cref="FlatAdam"/>);
 /// both optimizers' moments and the n_critic counter go into the checkpoint, and the moving average is
 /// part of the model's weights, so a resumed run is bit-identical on CPU. A class-conditional GAN
 /// (<see cref="AdversarialOptions.Classes"/> &gt; 0) sees real examples with their labels and fakes with labels
@@ -17,16 +20,13 @@ namespace GenerativeSharp.Training;
 /// </summary>
 public sealed class AdversarialStep : ITrainingStep, IDisposable
 {
-    private const string CriticPrefix = "_gensharp.optimizer_d.";
-    private const string GeneratorPrefix = "_gensharp.optimizer_g.";
     private const string CounterKey = "_gensharp.adversarial.critic_updates";
 
     private readonly Gan gan;
-    private readonly FlatParameters criticParameters;
-    private readonly FlatParameters generatorParameters;
-    private readonly FlatAdam criticOptimizer;
-    private readonly FlatAdam generatorOptimizer;
-    private long criticUpdates;
+    private readonly AdversarialGame game;
+    private readonly Player critic;
+    private readonly Player generatorPlayer;
+    private Tensor? fakeLabels;                    // the round's fake classes, shared by both moves
 
     /// <summary>Build after the model has reached its device and loaded its weights.</summary>
     public AdversarialStep(Gan gan, double learningRate)
@@ -35,48 +35,53 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
             throw new InvalidInputException($"learning rate must be a positive number, got {learningRate}.");
         this.gan = gan;
         AdversarialOptions o = gan.Options;
-        criticParameters = new FlatParameters(gan.CriticNetwork.parameters());
-        generatorParameters = new FlatParameters(gan.GeneratorNetwork.parameters());
-        criticOptimizer = new FlatAdam(criticParameters, learningRate, o.Beta1, o.Beta2);
-        generatorOptimizer = new FlatAdam(generatorParameters, learningRate, o.Beta1, o.Beta2);
+        critic = new Player("d", "critic", gan.CriticNetwork.parameters(), p => new FlatAdam(p, learningRate, o.Beta1, o.Beta2),
+            every: 1, CriticMove);
+        generatorPlayer = new Player("g", "generator", gan.GeneratorNetwork.parameters(), p => new FlatAdam(p, learningRate, o.Beta1, o.Beta2),
+            every: o.CriticSteps, GeneratorMove, round => gan.UpdateAverage(AverageDecay(o.EmaDecay, round / o.CriticSteps)));
+        game = new AdversarialGame([critic, generatorPlayer], CounterKey);
     }
 
     /// <summary>D's parameters, in one flat buffer (tests look at which player moved).</summary>
-    public FlatParameters CriticParameters => criticParameters;
+    public FlatParameters CriticParameters => critic.Parameters;
 
     /// <summary>G's parameters, in one flat buffer.</summary>
-    public FlatParameters GeneratorParameters => generatorParameters;
-
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => Step(batch, null, generator);
+    public FlatParameters GeneratorParameters => generatorPlayer.Parameters;
 
     /// <summary>One D update and, every n_critic-th call, one G update; a conditional GAN needs the batch's labels.</summary>
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Tensor? labels, Generator generator)
+    public IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator)
     {
-        Tensor? fakeLabels = gan.Classes > 0 ? gan.RandomLabels(batch.shape[0], generator) : null;
-        var metrics = CriticPhase(batch, generator, labels, fakeLabels);
-        criticUpdates++;
-        if (criticUpdates % gan.Options.CriticSteps == 0)
-            metrics["g_loss"] = GeneratorPhase(batch.shape[0], generator, fakeLabels);
-        return metrics;
+        fakeLabels = gan.Classes > 0 ? gan.RandomLabels(batch.Count, generator) : null;
+        return game.Step(batch, generator);
     }
 
     /// <summary>
-    /// (1) update D: minimise its loss on real x and detached G(z), plus lambda * gradient penalty. A conditional
+    /// (1) update D alone: minimise its loss on real x and detached G(z), plus lambda * gradient penalty. A conditional
     /// GAN scores real x with <paramref name="labels"/> and fakes with <paramref name="fakeLabels"/> (uniform when null).
     /// </summary>
-    public Dictionary<string, double> CriticPhase(Tensor real, Generator generator, Tensor? labels = null, Tensor? fakeLabels = null)
+    public IReadOnlyDictionary<string, double> CriticPhase(Tensor real, Generator generator, Tensor? labels = null, Tensor? fakeLabels = null)
+    {
+        this.fakeLabels = gan.Classes > 0 ? fakeLabels ?? gan.RandomLabels(real.shape[0], generator) : null;
+        return game.Move(critic, new Batch(real, labels), generator);
+    }
+
+    /// <summary>
+    /// (2) update G alone: minimise its loss on D(G(z)) for fresh z, then update the moving average. D's weights stay fixed.
+    /// A conditional GAN generates the classes <paramref name="labels"/> (uniform when null).
+    /// </summary>
+    public double GeneratorPhase(long count, Generator generator, Tensor? labels = null)
+    {
+        fakeLabels = gan.Classes > 0 ? labels ?? gan.RandomLabels(count, generator) : null;
+        using Tensor none = empty([count, 0]);
+        return game.Move(generatorPlayer, new Batch(none), generator)["g_loss"];
+    }
+
+    /// <summary>D's move: its loss on the real batch and a detached fake one (plus the gradient penalty).</summary>
+    private PlayerMove CriticMove(Batch batch, Generator generator)
     {
         AdversarialOptions o = gan.Options;
-        if (gan.Classes > 0)
-        {
-            labels = CheckLabels(labels, real.shape[0]);
-            fakeLabels ??= gan.RandomLabels(real.shape[0], generator);
-        }
-        else
-        {
-            labels = fakeLabels = null;
-        }
-        criticOptimizer.ZeroGrad();
+        Tensor real = batch.Inputs;
+        Tensor? labels = gan.Classes > 0 ? CheckLabels(batch.Labels, real.shape[0]) : null;
         Tensor fake;
         using (no_grad())
             fake = gan.Generate(gan.Latents(real.shape[0], generator), fakeLabels);
@@ -89,43 +94,16 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
             metrics["gradient_penalty"] = penalty.item<float>();
             loss = loss + o.GradientPenalty * penalty;
         }
-        double value = loss.item<float>();
-        if (!double.IsFinite(value))
-            throw new TrainingDivergedException($"the critic's loss became {value}; lower the learning rate (--lr).");
-        loss.backward();
-        criticOptimizer.Step();
-        metrics["loss"] = value;
-        metrics["d_loss"] = value;
         metrics["d_real"] = realScore.mean().item<float>();
         metrics["d_fake"] = fakeScore.mean().item<float>();
-        return metrics;
+        return new PlayerMove(loss, metrics);
     }
 
-    /// <summary>
-    /// (2) update G: minimise its loss on D(G(z)) for fresh z, then update the moving average. D's weights stay fixed.
-    /// A conditional GAN generates the classes <paramref name="labels"/> (uniform when null).
-    /// </summary>
-    public double GeneratorPhase(long count, Generator generator, Tensor? labels = null)
+    /// <summary>G's move: its loss on D(G(z)) for fresh z (as many as the batch has examples).</summary>
+    private PlayerMove GeneratorMove(Batch batch, Generator generator)
     {
-        labels = gan.Classes > 0 ? labels ?? gan.RandomLabels(count, generator) : null;
-        generatorOptimizer.ZeroGrad();
-        foreach (var p in criticParameters.Parameters) p.requires_grad = false;   // no gradient work for D in this phase
-        try
-        {
-            Tensor fakeScore = gan.Critic(gan.Generate(gan.Latents(count, generator), labels), labels);
-            Tensor loss = AdversarialLosses.Generator(gan.Options.Loss, fakeScore);
-            double value = loss.item<float>();
-            if (!double.IsFinite(value))
-                throw new TrainingDivergedException($"the generator's loss became {value}; lower the learning rate (--lr).");
-            loss.backward();
-            generatorOptimizer.Step();
-            gan.UpdateAverage(AverageDecay(gan.Options.EmaDecay, criticUpdates / gan.Options.CriticSteps));
-            return value;
-        }
-        finally
-        {
-            foreach (var p in criticParameters.Parameters) p.requires_grad = true;
-        }
+        Tensor fakeScore = gan.Critic(gan.Generate(gan.Latents(batch.Count, generator), fakeLabels), fakeLabels);
+        return new PlayerMove(AdversarialLosses.Generator(gan.Options.Loss, fakeScore));
     }
 
     /// <summary>The batch's labels as int64 on the model's device; refuses missing labels or labels outside [0, Classes).</summary>
@@ -150,8 +128,7 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
     /// The moving average's decay after <paramref name="generatorUpdates"/> G updates: min(decay, (1 + t) / (10 + t)),
     /// the warm-up of TensorFlow's ExponentialMovingAverage, so short runs do not average in the initial weights.
     /// </summary>
-    public static double AverageDecay(double decay, long generatorUpdates) =>
-        Math.Min(decay, (1.0 + generatorUpdates) / (10.0 + generatorUpdates));
+    public static double AverageDecay(double decay, long generatorUpdates) => WeightAverage.WarmDecay(decay, generatorUpdates);
 
     /// <summary>
     /// The WGAN-GP penalty E[(|grad_x D(x_hat)|_2 - 1)^2] at x_hat = eps x + (1 - eps) x_fake, eps ~ U(0, 1) per
@@ -170,25 +147,9 @@ public sealed class AdversarialStep : ITrainingStep, IDisposable
         return (norm - 1).square().mean().MoveToOuterDisposeScope();
     }
 
-    public void SaveState(IDictionary<string, Tensor> state)
-    {
-        criticOptimizer.SaveState(state, CriticPrefix);
-        generatorOptimizer.SaveState(state, GeneratorPrefix);
-        state[CounterKey] = tensor(criticUpdates);
-    }
+    public void SaveState(IDictionary<string, Tensor> state) => game.SaveState(state);
 
-    public void LoadState(IReadOnlyDictionary<string, Tensor> state)
-    {
-        criticOptimizer.LoadState(state, CriticPrefix);
-        generatorOptimizer.LoadState(state, GeneratorPrefix);
-        criticUpdates = FlatState.Get(state, CounterKey, null).item<long>();
-    }
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state) => game.LoadState(state);
 
-    public void Dispose()
-    {
-        criticOptimizer.Dispose();
-        generatorOptimizer.Dispose();
-        criticParameters.Dispose();
-        generatorParameters.Dispose();
-    }
+    public void Dispose() => game.Dispose();
 }

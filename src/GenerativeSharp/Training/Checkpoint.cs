@@ -21,7 +21,12 @@ public static class Checkpoint
     private const string GeneratorKey = "_gensharp.generator";
     private const string MetricSumPrefix = "_gensharp.metric_sum.";
     private const string MetricCountKey = "_gensharp.metric_count";
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    /// <summary>Writes the state; absent optional fields (an unpaired run's target) are left out, so older readers see the same JSON.</summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
 
     // Reading is strict: every field present, no unknown one, so a renamed or damaged key never becomes a default.
     private static readonly JsonSerializerOptions StrictJson = new()

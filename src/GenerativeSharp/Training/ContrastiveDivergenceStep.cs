@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Distributions;
 using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Training.Optimizers;
@@ -32,10 +33,10 @@ public sealed class ContrastiveDivergenceStep : ITrainingStep, IDisposable
         optimizer = new FlatSgd(parameters, learningRate, momentum: rbm.Options.Momentum);
     }
 
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+    public IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator)
     {
         using var noGrad = no_grad();
-        Tensor v0 = batch.flatten(1);                                            // [B, ...event] -> [B, V]
+        Tensor v0 = batch.Inputs.flatten(1);                                           // [B, ...event] -> [B, V]
         long size = v0.shape[0];
 
         // (1) positive phase: the data and p(h | v0)

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Training;
@@ -9,14 +10,11 @@ namespace GenerativeSharp.Training;
 /// </summary>
 public interface ITrainingStep
 {
-    /// <summary>One update on a batch; returns named scalar metrics, at least "loss".</summary>
-    IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator);
-
     /// <summary>
-    /// One update on a batch with its class labels [B] (null when the data has none); steps of
-    /// unconditional models ignore them.
+    /// One update on a batch (inputs, and the labels and paired targets that came with them; a
+    /// conditional model takes the context it needs); returns named scalar metrics, at least "loss".
     /// </summary>
-    IReadOnlyDictionary<string, double> Step(Tensor batch, Tensor? labels, Generator generator) => Step(batch, generator);
+    IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator);
 
     /// <summary>Adds the step's persistent state (optimizer moments, counters) as named tensors.</summary>
     void SaveState(IDictionary<string, Tensor> state);

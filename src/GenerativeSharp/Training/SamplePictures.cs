@@ -50,7 +50,7 @@ public static class SamplePictures
     }
 
     /// <summary>Samples <paramref name="count"/> examples of class <paramref name="label"/> from a class-conditional model and writes the picture.</summary>
-    public static void WriteConditional(string path, IClassConditionalSampler model, int count, int label, long seed)
+    public static void WriteConditional(string path, IConditionalSampler model, int count, int label, long seed)
     {
         using var scope = NewDisposeScope();
         (model as nn.Module)?.eval();

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Training.Optimizers;
 using TorchSharp;
@@ -22,10 +23,10 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
     private readonly IFlatOptimizer optimizer;
     private readonly double? clipGradientNorm;
     private readonly double baseLearningRate;
-    private readonly LearningRateDecay? decay;
+    private readonly ILearningRateSchedule? decay;
     private long updates;
 
-    public SingleObjectiveStep(nn.Module model, double learningRate, double? clipGradientNorm = null, LearningRateDecay? decay = null)
+    public SingleObjectiveStep(nn.Module model, double learningRate, double? clipGradientNorm = null, ILearningRateSchedule? decay = null)
     {
         this.model = model as ITrainable
             ?? throw new ArgumentException($"{model.GetType().Name} is not ITrainable; it needs its own training step.", nameof(model));
@@ -41,18 +42,13 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
     /// <summary>The optimizer, for benchmarks that time its step alone.</summary>
     public IFlatOptimizer Optimizer => optimizer;
 
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => Step(batch, null, generator);
-
-    /// <summary>One update; a class-conditional model gets the batch's labels, and refuses to train without them.</summary>
-    public IReadOnlyDictionary<string, double> Step(Tensor batch, Tensor? labels, Generator generator)
+    /// <summary>One update; a conditional model gets the batch's context (labels, or paired images), and refuses to train without it.</summary>
+    public IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator)
     {
         optimizer.ZeroGrad();
-        StepResult result;
-        if (model is IClassConditional { Classes: > 0 } conditional)
-            result = conditional.Loss(batch, labels ?? throw new InvalidInputException(
-                $"the model is conditioned on {conditional.Classes} classes, but the data has no labels."), generator);
-        else
-            result = model.Loss(batch, generator);
+        StepResult result = model is IConditionalTrainable conditional
+            ? conditional.Loss(batch.ExamplesFor(conditional), batch.ContextFor(conditional), generator)
+            : model.Loss(batch.Inputs, generator);
         double loss = result.Loss.item<float>();
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss}; lower the learning rate (--lr) or check the data.");

@@ -91,12 +91,13 @@ public sealed class Trainer(TrainerOptions options)
                     Tensor indices = order!.narrow(0, start, Math.Min(state.BatchSize, count - start));
                     Tensor batch = source.index_select(0, indices);
                     Tensor? batchLabels = data.Train.Labels?.index_select(0, indices).to(device);
+                    Tensor? batchTargets = data.Train.Targets?.index_select(0, indices).to(device);
                     if (state.Binarize == BinarizationMode.Dynamic)
                     {
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
                         batch = Binarization.Sample(batch, binarizeGenerator);
                     }
-                    values = step.Step(batch.to(device), batchLabels, generator);
+                    values = step.Step(new Batch(batch.to(device), batchLabels, batchTargets), generator);
                 }
                 state = state with { Step = state.Step + 1 };
                 foreach (var (name, value) in values)
@@ -168,7 +169,7 @@ public sealed class Trainer(TrainerOptions options)
     /// </summary>
     private static void CheckLabelRange(ModelInstance model, TensorDataset train)
     {
-        if (model.Model is not IClassConditionalSampler { Classes: > 0 } conditional || train.Labels is not Tensor labels || labels.numel() == 0) return;
+        if (model.Model is not IConditionalSampler { Context: ContextKind.ClassLabel } conditional || train.Labels is not Tensor labels || labels.numel() == 0) return;
         long min = labels.min().item<long>(), max = labels.max().item<long>();
         if (min < 0 || max >= conditional.Classes)
             throw new InvalidInputException(

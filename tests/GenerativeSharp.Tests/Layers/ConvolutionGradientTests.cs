@@ -58,7 +58,7 @@ public sealed class ConvolutionGradientTests
         using var junk = new AllocatorJunkFill();
         IModelRecipe recipe = ModelCatalog.Get(name);
         var settings = setting.Length == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { [setting.Split('=')[0]] = setting.Split('=')[1] };
-        string options = recipe.ConfigureOptions(DataDescription.FromShape([1, 28, 28]), settings);
+        string options = recipe.ConfigureOptions(DataDescription.Images([1, 28, 28], DataDescription.NumberedClasses(10)), settings);
         using ModelInstance model = ModelInstance.Create(recipe, options, 0, CPU);
         var seen = ConvolutionsOf(model.Module);
         Assert.NotEmpty(seen);

@@ -14,7 +14,7 @@ public sealed class AdversarialStepTests
         lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
         {
             manual_seed(21);
-            return new Gan(options ?? new AdversarialOptions
+            return Gan.Create(options ?? new AdversarialOptions
             {
                 EventShape = [2], Architecture = GanArchitecture.Mlp, Hidden = 16, Latent = 4, CriticNorm = CriticNormalization.None,
             });
@@ -59,7 +59,7 @@ public sealed class AdversarialStepTests
         using Tensor batch = randn([16, 2], generator: generator);
         var withG = new List<bool>();
         for (int i = 0; i < 6; i++)
-            using (NewDisposeScope()) withG.Add(step.Step(batch, generator).ContainsKey("g_loss"));
+            using (NewDisposeScope()) withG.Add(step.Step(new Batch(batch), generator).ContainsKey("g_loss"));
         Assert.Equal(new[] { false, false, true, false, false, true }, withG);
     }
 
@@ -98,10 +98,10 @@ public sealed class AdversarialStepTests
         using var step = new AdversarialStep(gan, 1e-3);
         using var generator = new Generator(25);
         using Tensor batch = randn([16, 2], generator: generator);
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         DisposeScopeManager.Statistics.Reset();
         for (int i = 0; i < 5; i++)
-            using (NewDisposeScope()) step.Step(batch, generator);
+            using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
@@ -118,7 +118,7 @@ public sealed class AdversarialStepTests
         void Run(ModelInstance model, ITrainingStep step, Generator generator, int from, int to)
         {
             for (int i = from; i < to; i++)
-                using (NewDisposeScope()) step.Step(data.narrow(0, i % 4 * 16, 16), generator);
+                using (NewDisposeScope()) step.Step(new Batch(data.narrow(0, i % 4 * 16, 16)), generator);
         }
 
         Dictionary<string, Tensor> straight;

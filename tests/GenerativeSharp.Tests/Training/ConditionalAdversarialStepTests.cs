@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models.Adversarial;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -12,7 +13,7 @@ public sealed class ConditionalAdversarialStepTests
         lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
         {
             manual_seed(41);
-            return new Gan(new AdversarialOptions
+            return Gan.Create(new AdversarialOptions
             {
                 EventShape = [1, 12, 12], Hidden = 8, Latent = 4, Classes = 4, CriticNorm = CriticNormalization.None,
             });
@@ -52,11 +53,11 @@ public sealed class ConditionalAdversarialStepTests
         using var step = new AdversarialStep(gan, 1e-3);
         using var generator = new Generator(43);
         using Tensor batch = SyntheticImages.Make(8, 1);
-        var e = Assert.Throws<InvalidInputException>(() => step.Step(batch, null, generator));
+        var e = Assert.Throws<InvalidInputException>(() => step.Step(new Batch(batch, null), generator));
         Assert.Contains("no labels", e.Message);
         using Tensor bad = full(8, 4L, ScalarType.Int64);
-        Assert.Throws<InvalidInputException>(() => step.Step(batch, bad, generator));
+        Assert.Throws<InvalidInputException>(() => step.Step(new Batch(batch, bad), generator));
         using Tensor good = arange(8, ScalarType.Int64) % 4;
-        Assert.True(double.IsFinite(step.Step(batch, good, generator)["loss"]));
+        Assert.True(double.IsFinite(step.Step(new Batch(batch, good), generator)["loss"]));
     }
 }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Tests.Models.Boltzmann;
@@ -30,7 +31,7 @@ public sealed class ContrastiveDivergenceStepTests
         var options = rbm.Options with { GibbsSteps = 50, Momentum = 0, WeightDecay = 0 };
         using Rbm copy = WithOptions(RbmTests.Random([4], 3, 0.8, 11), options);
         using var step = new ContrastiveDivergenceStep(copy, 1e-9);
-        using (NewDisposeScope()) step.Step(data, generator);
+        using (NewDisposeScope()) step.Step(new Batch(data), generator);
         Tensor estimated = copy.Weight.grad!;
         double cosine = (estimated * expected).sum().item<float>() / (estimated.norm().item<float>() * expected.norm().item<float>());
         double ratio = estimated.norm().item<float>() / expected.norm().item<float>();
@@ -48,11 +49,11 @@ public sealed class ContrastiveDivergenceStepTests
             using var generator = new Generator(14);
             using Tensor batch = SyntheticImages.Make(64, 1).bernoulli(generator);
             double first;
-            using (NewDisposeScope()) first = step.Step(batch, generator)["reconstruction_error"];
+            using (NewDisposeScope()) first = step.Step(new Batch(batch), generator)["reconstruction_error"];
             DisposeScopeManager.Statistics.Reset();
             double last = first;
             for (int i = 0; i < 60; i++)
-                using (NewDisposeScope()) last = step.Step(batch, generator)["reconstruction_error"];
+                using (NewDisposeScope()) last = step.Step(new Batch(batch), generator)["reconstruction_error"];
             Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
             Assert.True(last < first * 0.7, $"pcd={persistent}: reconstruction error {first} -> {last}");
         }

@@ -78,7 +78,7 @@ public sealed class TrainerTests
     {
         private int steps;
 
-        public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator)
+        public IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator)
         {
             var values = inner.Step(batch, generator);
             if (++steps == after) cancel.Cancel();
@@ -95,7 +95,7 @@ public sealed class TrainerTests
     {
         private int saves;
 
-        public IReadOnlyDictionary<string, double> Step(Tensor batch, Generator generator) => inner.Step(batch, generator);
+        public IReadOnlyDictionary<string, double> Step(Batch batch, Generator generator) => inner.Step(batch, generator);
 
         public void SaveState(IDictionary<string, Tensor> state)
         {

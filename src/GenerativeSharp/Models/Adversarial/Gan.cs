@@ -17,18 +17,27 @@ namespace GenerativeSharp.Models.Adversarial;
 /// With <see cref="AdversarialOptions.Classes"/> &gt; 0 the GAN is class-conditional: G sees a class embedding
 /// next to z (Mirza and Osindero 2014, arXiv:1411.1784) and D is a projection discriminator (Miyato and
 /// Koyama 2018, arXiv:1802.05637); see <see cref="ConditionalGenerator"/> and <see cref="ProjectionCritic"/>.
+/// Such a GAN is a <see cref="ConditionalGan"/>, the only kind that is a conditional sampler (build either
+/// with <see cref="Create"/>).
 /// </summary>
-public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassConditionalSampler, IClassMixingDecoder
+public class Gan : nn.Module, IGenerativeModel, ILatentModel
 {
     private const int InversionSteps = 200;
 
     private readonly nn.Module generator;
     private readonly nn.Module critic;
     private readonly nn.Module average;
+    private readonly Training.WeightAverage averager;
 
-    public Gan(AdversarialOptions options) : base(nameof(Gan))
+    /// <summary>An unconditional GAN (options.Classes = 0).</summary>
+    public Gan(AdversarialOptions options) : this(options, conditional: false) { }
+
+    /// <summary>Builds the three networks; <paramref name="conditional"/> must match options.Classes &gt; 0.</summary>
+    protected Gan(AdversarialOptions options, bool conditional) : base(nameof(Gan))
     {
         options.Validate();
+        if (conditional != options.Classes > 0)
+            throw new ArgumentException($"classes={options.Classes}: build a {(conditional ? nameof(Gan) : nameof(ConditionalGan))} (or use {nameof(Gan)}.{nameof(Create)}).", nameof(options));
         Options = options;
         (generator, critic, average) = options.Classes > 0
             ? ((nn.Module)new ConditionalGenerator(options), (nn.Module)new ProjectionCritic(options), (nn.Module)new ConditionalGenerator(options))
@@ -40,11 +49,14 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassCondi
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
         RegisterComponents();
-        foreach (var p in average.parameters()) p.requires_grad = false;   // updated only by UpdateAverage
-        UpdateAverage(decay: 0);
+        averager = new Training.WeightAverage(generator, average);
+        averager.Update(decay: 0);
     }
 
     public AdversarialOptions Options { get; }
+
+    /// <summary>A <see cref="ConditionalGan"/> when options.Classes &gt; 0, else an unconditional GAN.</summary>
+    public static Gan Create(AdversarialOptions options) => options.Classes > 0 ? new ConditionalGan(options) : new Gan(options);
 
     public long[] EventShape => Options.EventShape;
 
@@ -89,14 +101,7 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassCondi
     }
 
     /// <summary>average = decay * average + (1 - decay) * G on parameters; buffers (batch-norm statistics) are copied.</summary>
-    public void UpdateAverage(double decay)
-    {
-        using var noGrad = no_grad();
-        foreach (var (a, g) in average.parameters().Zip(generator.parameters()))
-            a.mul_(decay).add_(g, alpha: 1 - decay);
-        foreach (var (a, g) in average.buffers().Zip(generator.buffers()))
-            a.copy_(g);
-    }
+    public void UpdateAverage(double decay) => averager.Update(decay);
 
     /// <summary>count examples; a conditional GAN draws their classes uniformly.</summary>
     public Tensor Sample(int count, Generator? random = null)
@@ -105,16 +110,6 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassCondi
         using var scope = NewDisposeScope();
         Tensor? labels = Classes > 0 ? RandomLabels(count, random) : null;
         return Decode(Latents(count, random), labels).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>One example of each given class, labels [count] int64 in [0, Classes) -> [count, ...event].</summary>
-    public Tensor Sample(Tensor labels, Generator? random = null)
-    {
-        if (Classes == 0) throw new InvalidInputException("this GAN is not class-conditional (train it with --set classes=N).");
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        Tensor y = labels.to(ScalarType.Int64).to(Device);
-        return Decode(Latents(y.shape[0], random), y).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -132,17 +127,11 @@ public sealed class Gan : nn.Module, IGenerativeModel, ILatentModel, IClassCondi
         return ToData(Run(average, z, DefaultLabels(z, labels))).MoveToOuterDisposeScope();
     }
 
-    /// <summary>As <see cref="Decode(Tensor, Tensor?)"/>, under a mixture of classes: weights [B, Classes], rows summing to 1.</summary>
-    public Tensor DecodeClassMix(Tensor z, Tensor classWeights)
+    /// <summary>The averaged generator, in eval mode, and the map from its output to data space.</summary>
+    protected (nn.Module Average, Func<Tensor, Tensor> ToData) AveragedGenerator()
     {
-        if (average is not ConditionalGenerator conditional)
-            throw new InvalidInputException("this GAN is not class-conditional (train it with --set classes=N).");
-        if (classWeights.dim() != 2 || classWeights.shape[0] != z.shape[0] || classWeights.shape[1] != Classes)
-            throw new ArgumentException($"class weights must be [{z.shape[0]}, {Classes}]; got [{string.Join(", ", classWeights.shape)}].", nameof(classWeights));
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         average.eval();
-        return ToData(conditional.ForwardMixed(z, classWeights)).MoveToOuterDisposeScope();
+        return (average, ToData);
     }
 
     /// <summary>

@@ -19,18 +19,25 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// c's logits see channels &lt; c of the pixel itself; with the logistic mixture the stacks keep
 /// their grey-scale form on three input channels and see no colour of the pixel itself
 /// (<see cref="Pixels.ColourLogisticMixturePixels"/>, as in PixelCNN++). A grey-scale model is built
-/// exactly as before colour existed (names, shapes, initialisation).
+/// exactly as before colour existed (names, shapes, initialisation). A class-conditional model is a
+/// <see cref="ConditionalGatedPixelCnn"/> (build either with <see cref="Create"/>).
 /// </summary>
-public sealed class GatedPixelCnn : PixelAutoregressiveModel
+public class GatedPixelCnn : PixelAutoregressiveModel
 {
     private readonly ModuleList<GatedPixelCnnLayer> layers;
     private readonly nn.Module<Tensor, Tensor> hidden;
     private readonly nn.Module<Tensor, Tensor> output;
 
-    public GatedPixelCnn(GatedPixelCnnOptions options)
+    /// <summary>An unconditional model (options.Classes = 0).</summary>
+    public GatedPixelCnn(GatedPixelCnnOptions options) : this(options, conditional: false) { }
+
+    /// <summary>Builds the layers; <paramref name="conditional"/> must match options.Classes &gt; 0.</summary>
+    protected GatedPixelCnn(GatedPixelCnnOptions options, bool conditional)
         : base(nameof(GatedPixelCnn), options.EventShape, options.Likelihood, options.Mixtures, options.Classes)
     {
         options.Validate();
+        if (conditional != options.Classes > 0)
+            throw new ArgumentException($"classes={options.Classes}: build a {(conditional ? nameof(GatedPixelCnn) : nameof(ConditionalGatedPixelCnn))} (or use {nameof(GatedPixelCnn)}.{nameof(Create)}).", nameof(options));
         Options = options;
         int groups = Likelihood.ColourGroups;
         layers = new ModuleList<GatedPixelCnnLayer>();
@@ -42,6 +49,10 @@ public sealed class GatedPixelCnn : PixelAutoregressiveModel
     }
 
     public GatedPixelCnnOptions Options { get; }
+
+    /// <summary>A <see cref="ConditionalGatedPixelCnn"/> when options.Classes &gt; 0, else an unconditional model.</summary>
+    public static GatedPixelCnn Create(GatedPixelCnnOptions options) =>
+        options.Classes > 0 ? new ConditionalGatedPixelCnn(options) : new GatedPixelCnn(options);
 
     public override Tensor PixelParameters(Tensor x, Tensor? labels = null)
     {

@@ -18,7 +18,7 @@ namespace GenerativeSharp.Models.Autoregressive;
 /// References: van den Oord, Kalchbrenner and Kavukcuoglu, "Pixel Recurrent Neural Networks", ICML 2016;
 /// Salimans, Karpathy, Chen and Kingma, "PixelCNN++", ICLR 2017.
 /// </summary>
-public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, IClassConditional, ICompletionModel
+public abstract class PixelAutoregressiveModel : nn.Module, IDensityModel, ITrainable, ICompletionModel
 {
     protected PixelAutoregressiveModel(string name, long[] eventShape, PixelLikelihoodKind likelihood, int mixtures, int classes)
         : base(name)

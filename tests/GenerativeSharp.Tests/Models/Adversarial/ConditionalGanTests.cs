@@ -15,12 +15,12 @@ public sealed class ConditionalGanTests
     private static ModelInstance Build(params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get("cgan");
-        string options = recipe.ConfigureOptions(DataDescription.FromShape(Image), settings.ToDictionary(s => s.Key, s => s.Value));
+        string options = recipe.ConfigureOptions(DataDescription.Images(Image, DataDescription.NumberedClasses(10)), settings.ToDictionary(s => s.Key, s => s.Value));
         return ModelInstance.Create(recipe, options, 5, CPU);
     }
 
     private static Gan Points(int classes) =>
-        new(new AdversarialOptions
+        Gan.Create(new AdversarialOptions
         {
             EventShape = [2], Architecture = GanArchitecture.Mlp, Hidden = 16, Latent = 4, CriticNorm = CriticNormalization.None, Classes = classes,
         });
@@ -45,7 +45,7 @@ public sealed class ConditionalGanTests
     [Fact]
     public void A_one_hot_class_mixture_decodes_as_that_class_and_a_mixture_lies_between()
     {
-        using var gan = Build(new AdversarialOptions { EventShape = Image, Architecture = GanArchitecture.Conv, Hidden = 8, Latent = 4, Classes = 3 });
+        using var gan = (ConditionalGan)Build(new AdversarialOptions { EventShape = Image, Architecture = GanArchitecture.Conv, Hidden = 8, Latent = 4, Classes = 3 });
         using var scope = NewDisposeScope();
         using var generator = new Generator(4);
         Tensor z = gan.Latents(1, generator).expand(3, -1).contiguous();
@@ -55,24 +55,26 @@ public sealed class ConditionalGanTests
         Tensor half = tensor(new float[] { 0.5f, 0, 0.5f }).expand(3, -1);
         Tensor mixed = gan.DecodeClassMix(z, half);
         Assert.False(mixed[0].allclose(gan.Decode(z, labels)[0]), "a half-half mixture should differ from class 0");
-        Assert.Throws<InvalidInputException>(() => Points(0).DecodeClassMix(z, oneHot));
+        using Gan plain = Points(0);
+        Assert.False(plain is IClassMixingDecoder, "an unconditional GAN mixes no classes");
     }
 
     [Fact]
     public void Sampling_draws_the_given_classes_or_uniform_ones()
     {
-        using Gan gan = Points(3);
-        Assert.Equal(3, ((IClassConditionalSampler)gan).Classes);
+        using var gan = (ConditionalGan)Points(3);
+        Assert.Equal(3, gan.Classes);
+        Assert.Equal(ContextKind.ClassLabel, gan.Context);
         using var g1 = new Generator(4);
         using var g2 = new Generator(4);
         using Tensor labels = full(5, 2L, ScalarType.Int64);
-        using Tensor a = gan.Sample(labels, g1), b = gan.Sample(labels, g2);
+        using Tensor a = gan.SampleClasses(labels, g1), b = gan.SampleClasses(labels, g2);
         Assert.Equal(new long[] { 5, 2 }, a.shape);
         Assert.True(a.equal(b).all().item<bool>());
         using Tensor c = gan.Sample(7, g1);
         Assert.Equal(new long[] { 7, 2 }, c.shape);
         using Gan plain = Points(0);
-        Assert.Throws<InvalidInputException>(() => plain.Sample(labels, g1));
+        Assert.False(plain is IConditionalSampler, "an unconditional GAN is not a conditional sampler");
     }
 
     [Fact]
@@ -86,12 +88,13 @@ public sealed class ConditionalGanTests
     }
 
     [Fact]
-    public void Cgan_refuses_toy_points_and_defaults_to_ten_classes()
+    public void Cgan_refuses_unlabelled_data_and_defaults_to_the_data_s_classes()
     {
         IModelRecipe recipe = ModelCatalog.Get("cgan");
         var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.FromShape([2]), new Dictionary<string, string>()));
         Assert.Contains("labels", e.Message);
-        Assert.Contains("\"Classes\":10", recipe.ConfigureOptions(DataDescription.FromShape(Image), new Dictionary<string, string>()));
+        Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.FromShape(Image), new Dictionary<string, string>()));
+        Assert.Contains("\"Classes\":7", recipe.ConfigureOptions(DataDescription.Images(Image, DataDescription.NumberedClasses(7)), new Dictionary<string, string>()));
     }
 
     [Fact]
@@ -107,7 +110,7 @@ public sealed class ConditionalGanTests
         using var g1 = new Generator(9);
         using var g2 = new Generator(9);
         using Tensor labels = tensor(new long[] { 0, 1, 2, 3 });
-        using Tensor a = ((Gan)model.Module).Sample(labels, g1), b = ((Gan)rebuilt.Module).Sample(labels, g2);
+        using Tensor a = ((ConditionalGan)model.Module).SampleClasses(labels, g1), b = ((ConditionalGan)rebuilt.Module).SampleClasses(labels, g2);
         Assert.True(a.equal(b).all().item<bool>());
     }
 
@@ -119,11 +122,11 @@ public sealed class ConditionalGanTests
         using var generator = new Generator(1);
         using var batch = SyntheticImages.Make(16, 1);
         using var labels = arange(16, ScalarType.Int64) % 4;
-        using (NewDisposeScope()) step.Step(batch, labels, generator);   // the first step creates Adam's moments
+        using (NewDisposeScope()) step.Step(new Batch(batch, labels), generator);   // the first step creates Adam's moments
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, labels, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch, labels), generator);
         using (NewDisposeScope()) ((Gan)model.Module).Sample(4, generator);
-        using (NewDisposeScope()) ((Gan)model.Module).Sample(labels, generator);
+        using (NewDisposeScope()) ((ConditionalGan)model.Module).SampleClasses(labels, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         ((IDisposable)step).Dispose();
     }
@@ -132,6 +135,6 @@ public sealed class ConditionalGanTests
     private static Gan Build(AdversarialOptions options)
     {
         lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
-            return new Gan(options);
+            return Gan.Create(options);
     }
 }

@@ -10,7 +10,7 @@ public sealed class GanTests
         lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
         {
             manual_seed(31);
-            return new Gan(options);
+            return Gan.Create(options);
         }
     }
 

@@ -141,7 +141,7 @@ public sealed class AutoregressiveTests
         using var generator = new Generator(2);
         using var x = SyntheticImages.Make(8, 4).bernoulli(generator);
         for (int i = 0; i < 2; i++)
-            using (NewDisposeScope()) step.Step(x, generator);
+            using (NewDisposeScope()) step.Step(new Batch(x), generator);
         var state = new TrainingState("synthetic", BinarizationMode.Dynamic, 0, 8, 1e-2, 2, 16, 3);
         Checkpoint.Save(directory.Path, model, state, step: null, generator: null);
         using LoadedCheckpoint loaded = Checkpoint.Load(directory.Path, CPU);
@@ -163,9 +163,9 @@ public sealed class AutoregressiveTests
         ITrainingStep step = model.Recipe.CreateStep(model.Module, 1e-3);
         using var generator = new Generator(1);
         using var batch = SyntheticImages.Make(32, 1).bernoulli(generator);
-        using (NewDisposeScope()) step.Step(batch, generator);   // the first step creates Adam's moments
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);   // the first step creates Adam's moments
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         using (NewDisposeScope()) model.Model.Sample(2, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }

@@ -1,3 +1,4 @@
+using GenerativeSharp.Data;
 using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
 using GenerativeSharp.Training;
@@ -24,7 +25,7 @@ internal static class DensityTrainingCheck
         for (int i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();
-            step.Step(train.narrow(0, i % 8 * 32, 32), generator);
+            step.Step(new Batch(train.narrow(0, i % 8 * 32, 32)), generator);
         }
         double after = Evaluate();
         Assert.True(after < before * fraction, $"{model.Recipe.Info.Name}: test NLL should fall below {fraction} x {before}, got {after}");

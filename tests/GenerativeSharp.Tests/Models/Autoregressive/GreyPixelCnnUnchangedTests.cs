@@ -39,7 +39,7 @@ public sealed class GreyPixelCnnUnchangedTests
             _ => GatedBernoulli,
         };
         IModelRecipe recipe = ModelCatalog.Get(name);
-        string options = recipe.ConfigureOptions([1, 5, 6], DataKind.Images, settings.ToDictionary(s => s.Item1, s => s.Item2));
+        string options = recipe.ConfigureOptions(DataDescription.FromShape([1, 5, 6]), settings.ToDictionary(s => s.Item1, s => s.Item2));
         using var model = ModelInstance.Create(recipe, options, 2, CPU);
 
         var parameters = model.Module.named_parameters().ToArray();

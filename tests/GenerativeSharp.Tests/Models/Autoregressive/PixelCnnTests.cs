@@ -194,7 +194,7 @@ public sealed class PixelCnnTests
         using var generator = new Generator(2);
         using var x = SyntheticImages.Make(8, 4).mul(255).round().div(255);
         for (int i = 0; i < 2; i++)
-            using (NewDisposeScope()) step.Step(x, generator);
+            using (NewDisposeScope()) step.Step(new Batch(x), generator);
         var state = new TrainingState("synthetic", BinarizationMode.None, 0, 8, 1e-2, 2, 16, 3);
         Checkpoint.Save(directory.Path, model, state, step: null, generator: null);
         using LoadedCheckpoint loaded = Checkpoint.Load(directory.Path, CPU);
@@ -214,9 +214,9 @@ public sealed class PixelCnnTests
         using var batch = rand(8, 1, 6, 6, generator: generator).round();
         using var known = ones_like(batch);
         known.narrow(2, 3, 3).zero_();
-        using (NewDisposeScope()) step.Step(batch, generator);   // the first step creates Adam's moments
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);   // the first step creates Adam's moments
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         using (NewDisposeScope()) model.Model.Sample(2, generator);
         using (NewDisposeScope()) ((ICompletionModel)model.Module).Complete(batch, known, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);

@@ -116,11 +116,11 @@ public sealed class FlowModelTests
         using var test = EightBit(32, 2);
         double Evaluate() { using var _ = no_grad(); model.Module.eval(); double v = -density.LogProb(test).mean().item<float>(); model.Module.train(); return v; }
         model.Module.train();
-        using (NewDisposeScope()) step.Step(train.narrow(0, 0, 32), generator);   // ActNorm initialises here
+        using (NewDisposeScope()) step.Step(new Batch(train.narrow(0, 0, 32)), generator);   // ActNorm initialises here
         double before = Evaluate();
         Assert.Equal(before, Evaluate());
         for (int i = 0; i < 30; i++)
-            using (NewDisposeScope()) step.Step(train.narrow(0, i % 2 * 32, 32), generator);
+            using (NewDisposeScope()) step.Step(new Batch(train.narrow(0, i % 2 * 32, 32)), generator);
         double after = Evaluate();
         Assert.True(after < before, $"{name}: test NLL should fall below {before}, got {after}");
         // bits/dim of a dequantized model carries the +8 of ln 256 per dimension: it is positive.
@@ -140,7 +140,7 @@ public sealed class FlowModelTests
         using var x = images ? EightBit(8, 4) : randn([8, 2], generator: generator);
         model.Module.train();
         for (int i = 0; i < 2; i++)
-            using (NewDisposeScope()) step.Step(x, generator);
+            using (NewDisposeScope()) step.Step(new Batch(x), generator);
         var state = new TrainingState("synthetic", BinarizationMode.None, 0, 8, 1e-2, 2, 16, 2);
         Checkpoint.Save(directory.Path, model, state, step, generator: null);
         using LoadedCheckpoint loaded = Checkpoint.Load(directory.Path, CPU);
@@ -163,11 +163,11 @@ public sealed class FlowModelTests
         using var g3 = new Generator(6);
         using var g4 = new Generator(6);
         double a, b;
-        using (NewDisposeScope()) a = step.Step(x, g3)["loss"];
-        using (NewDisposeScope()) b = resumed.Step(x, g4)["loss"];
+        using (NewDisposeScope()) a = step.Step(new Batch(x), g3)["loss"];
+        using (NewDisposeScope()) b = resumed.Step(new Batch(x), g4)["loss"];
         Assert.Equal(a, b);
-        using (NewDisposeScope()) a = step.Step(x, g3)["loss"];
-        using (NewDisposeScope()) b = resumed.Step(x, g4)["loss"];
+        using (NewDisposeScope()) a = step.Step(new Batch(x), g3)["loss"];
+        using (NewDisposeScope()) b = resumed.Step(new Batch(x), g4)["loss"];
         Assert.Equal(a, b);
     }
 
@@ -186,9 +186,9 @@ public sealed class FlowModelTests
         using var generator = new Generator(1);
         using var batch = images ? EightBit(16, 1) : randn([16, 2], generator: generator);
         model.Module.train();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         using (NewDisposeScope()) model.Model.Sample(2, generator);
         using (NewDisposeScope()) ((IDensityModel)model.Module).LogProb(batch);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);

@@ -86,7 +86,7 @@ public sealed class GsnTests
         for (int i = 0; i < 150; i++)
         {
             using var scope = NewDisposeScope();
-            Assert.True(double.IsFinite(step.Step(train.narrow(0, i % 8 * 32, 32), generator)["loss"]));
+            Assert.True(double.IsFinite(step.Step(new Batch(train.narrow(0, i % 8 * 32, 32)), generator)["loss"]));
         }
         double after = Evaluate();
         Assert.True(after < before * 0.6, $"the walkback loss should fall well below {before}, got {after}");
@@ -118,9 +118,9 @@ public sealed class GsnTests
         ITrainingStep step = model.Recipe.CreateStep(model.Module, 1e-3);
         using var generator = new Generator(1);
         using var batch = SyntheticImages.Make(32, 1).bernoulli(generator);
-        using (NewDisposeScope()) step.Step(batch, generator);   // the first step creates Adam's moments
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);   // the first step creates Adam's moments
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         using (NewDisposeScope()) ((IGenerativeModel)model.Module).Sample(4, generator);
         using (NewDisposeScope()) ((Gsn)model.Module).Chain(batch, 4, 2, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);

@@ -94,9 +94,9 @@ public sealed class VaeTests
         ITrainingStep step = model.Recipe.CreateStep(model.Module, 1e-3);
         using var generator = new Generator(1);
         using var batch = SyntheticImages.Make(32, 1).bernoulli(generator);
-        using (NewDisposeScope()) step.Step(batch, generator);   // the first step creates Adam's moments
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);   // the first step creates Adam's moments
         DisposeScopeManager.Statistics.Reset();
-        using (NewDisposeScope()) step.Step(batch, generator);
+        using (NewDisposeScope()) step.Step(new Batch(batch), generator);
         using (NewDisposeScope()) ((IGenerativeModel)model.Module).Sample(4, generator);
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
@@ -115,7 +115,7 @@ public sealed class VaeTests
         for (int i = 0; i < 120; i++)
         {
             using var scope = NewDisposeScope();
-            step.Step(train.narrow(0, i % 8 * 32, 32), generator);
+            step.Step(new Batch(train.narrow(0, i % 8 * 32, 32)), generator);
         }
         double after = Evaluate();
         Assert.True(after < before * 0.6, $"test -ELBO should fall well below {before}, got {after}");

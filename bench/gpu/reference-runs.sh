@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The reference runs that need more compute than 2 CPU cores, as one call on the GPU machine of the
-# device tool (see ../../docs/gpu.md and ../shared/tools/gpu/README.md). Every job runs in the
+# device tool (see docs/gpu.md). Every job runs in the
 # background with its own time budget; a training stopped by its budget (SIGINT) keeps its last
 # epoch's checkpoint, and its metrics.jsonl says how far it got. Results go to $OUT/results.tar.gz.
-#   pack:  ../shared/tools/gpu/pack.sh src/GenerativeSharp.Cli/GenerativeSharp.Cli.csproj /usr/share/datasets/fashion-mnist
+#   pack:  publish the CLI self-contained for linux-x64 with the Fashion-MNIST files into .gpu/ (docs/gpu.md says how)
 #   run:   bash bench/gpu/reference-runs.sh [JOB ...]      (GENSHARP="path/to/gensharp" DEVICE=cpu for a dry run)
 set -uo pipefail
 OUT=${OUT:-/tmp/out}

@@ -51,17 +51,18 @@ internal static class EvalCommand
             if (splitName is not ("test" or "train"))
                 throw new InvalidInputException($"--split {splitName}: expected test or train.");
             int k = CommonOptions.Positive("--samples", parsed.GetValue(samples));
-            if (k > MaxImportanceSamples)
-                throw new InvalidInputException($"--samples {k}: at most {MaxImportanceSamples} importance samples (papers use 5,000).");
             int? limitValue = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
             ProgressMode progressMode = TrainCommand.ParseProgress(parsed.GetValue(progress)!);
-            torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
-            var ais = new AisSettings(CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
-                CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
-                parsed.GetValue(parzenSamples) is int p ? AtMost("--parzen-samples", CommonOptions.Positive("--parzen-samples", p), 1_000_000) : null,
-                parsed.GetValue(qualitySamples) is int q ? AtMost("--quality-samples", Math.Max(0, q), 1_000_000) : null);
-            EvaluationReport report = Evaluate(dir, parsed.GetValue(data), splitName, k, limitValue, target,
-                parsed.GetValue(dataRoot), progressMode, context, ais);
+            var request = new EvaluationRequest
+            {
+                Directory = dir, Data = parsed.GetValue(data), Split = splitName, ImportanceSamples = k, Limit = limitValue,
+                Device = parsed.GetValue(device)!, DataRoot = parsed.GetValue(dataRoot), Progress = progressMode,
+                AisRuns = CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
+                AisTemperatures = CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
+                ParzenSamples = parsed.GetValue(parzenSamples) is int p ? AtMost("--parzen-samples", CommonOptions.Positive("--parzen-samples", p), 1_000_000) : null,
+                QualitySamples = parsed.GetValue(qualitySamples) is int q ? AtMost("--quality-samples", Math.Max(0, q), 1_000_000) : null,
+            };
+            EvaluationReport report = RunEvaluation.Evaluate(request, context.Error);
             if (parsed.GetValue(json))
                 context.Out.WriteLine(report.ToJson().ToJsonString());
             else
@@ -73,95 +74,6 @@ internal static class EvalCommand
 
     private static int AtMost(string option, int value, int limit) =>
         value <= limit ? value : throw new InvalidInputException($"{option} {value}: at most {limit}.");
-
-    /// <summary>The most importance samples per example that eval takes.</summary>
-    public const int MaxImportanceSamples = 100_000;
-
-    /// <summary>Loads DIR's checkpoint and evaluates it on a split of its data (or of <paramref name="dataSpec"/>).</summary>
-    public static EvaluationReport Evaluate(string dir, string? dataSpec, string splitName, int k, int? limit, torch.Device target,
-        string? dataRoot, ProgressMode progressMode, CliContext context, AisSettings? ais = null)
-    {
-        using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
-        using var model = checkpoint.Model;
-        string spec = dataSpec ?? checkpoint.State.Data;
-        using DataSplits splits = TrainingRun.LoadData(checkpoint.State, dataRoot, context.Error, spec == checkpoint.State.Data ? null : spec);
-        if (!splits.EventShape.SequenceEqual(model.Model.EventShape))
-            throw new InvalidInputException($"{spec} has examples of shape [{string.Join(", ", splits.EventShape)}] " +
-                $"but the model expects [{string.Join(", ", model.Model.EventShape)}].");
-        TensorDataset chosen = splitName == "test" ? splits.Test : splits.Train;
-        long count = Math.Min(limit ?? long.MaxValue, chosen.Count);
-        using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
-        using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        ais ??= new AisSettings(100, 14_500);
-        PartitionFunction? partition = model.Module is Rbm rbm
-            ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, ais, progressMode)
-            : null;
-        EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
-            k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition);
-        double? trainingSeconds = MetricsLog.TrainingSeconds(Path.Combine(dir, Trainer.MetricsFileName));
-        var notes = new List<string>();
-        int Affordable(int? asked, int fallback, string metric, string option)
-        {
-            if (asked is int n) return n;
-            string? note = SamplingBudget.SkipNote(model.Model, fallback, trainingSeconds, metric, option, target);
-            if (note is null) return fallback;
-            notes.Add(note);
-            context.Error.WriteLine(note);
-            return 0;
-        }
-        bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel;
-        int parzenCount = hasLikelihood ? 0 : Affordable(ais.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
-        ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
-        bool hasQualityMetric = SampleMetrics.HasQuality(splits) || splits.Toy?.Name == "8gaussians";
-        int quality = hasQualityMetric ? Affordable(ais.QualitySamples, 10_000, "sample-quality metrics", "--quality-samples") : 0;
-        return report with
-        {
-            Parzen = parzen,
-            SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target, ProgressReporter.ForConsole(progressMode)),
-            ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
-            Notes = notes,
-            Seconds = clock.Elapsed.TotalSeconds,
-        };
-    }
-
-    /// <summary>log Z of an RBM: AIS with base rates from the training data, and the exact sum when H is small.</summary>
-    private static PartitionFunction EstimatePartition(Rbm rbm, TensorDataset train, BinarizationMode mode, AisSettings settings, ProgressMode progress)
-    {
-        double? exact = rbm.Hidden <= RbmPartitionFunction.MaxExactHidden ? RbmPartitionFunction.Exact(rbm) : null;
-        if (rbm.Options.Visible != Models.Boltzmann.RbmVisible.Bernoulli)
-            return exact is double e ? new PartitionFunction(e, true, null)
-                : throw new InvalidInputException($"this RBM has Gaussian visible units and {rbm.Hidden} hidden ones: AIS needs binary units and exact log Z needs H <= {RbmPartitionFunction.MaxExactHidden}.");
-        // AIS underestimates log Z when its chains miss modes of the model (a CD-trained RBM can put most
-        // of its mass far from the data): anneal from the data's base rates and from the uniform model,
-        // and keep the larger estimate, the tighter of two stochastic lower bounds.
-        using torch.Tensor baseData = mode == BinarizationMode.None ? train.Examples.alias() : Binarization.Static(train.Examples);
-        AisResult fromData = RbmPartitionFunction.Ais(rbm, baseData, settings.Runs, settings.Temperatures, Trainer.EvaluationSeed,
-            ProgressReporter.ForConsole(progress));
-        AisResult fromUniform = RbmPartitionFunction.Ais(rbm, null, settings.Runs, settings.Temperatures, Trainer.EvaluationSeed,
-            ProgressReporter.ForConsole(progress));
-        var (chosen, other) = fromData.LogZ >= fromUniform.LogZ ? (fromData, fromUniform) : (fromUniform, fromData);
-        return new PartitionFunction(exact ?? chosen.LogZ, exact is not null, chosen, other);
-    }
-
-    /// <summary>
-    /// For models with no likelihood of their own (GSN, GANs): the Parzen-window estimate on real-valued
-    /// test data, with the width chosen on a held-out slice of the test set (as the GAN paper chose it on
-    /// a validation set) and the log-likelihood reported on the rest.
-    /// </summary>
-    private static ParzenResult ParzenEstimate(IGenerativeModel model, torch.Tensor test, int samples, torch.Device device, ProgressMode progressMode)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var generator = new torch.Generator((ulong)Trainer.EvaluationSeed, device);
-        var progress = ProgressReporter.ForConsole(progressMode);
-        torch.Tensor drawn = ChunkedSampling.Draw(samples, n => model.Sample(n, generator), done => progress.Report("Parzen samples", done, samples, "drawn"), chunk: 1000);
-        progress.Finish();
-        var (validation, rest) = ParzenWindow.HeldOutSplit(test);
-        return ParzenWindow.Estimate(drawn, validation, rest, ParzenWindow.DefaultSigmas);
-    }
-
-    /// <summary>The AIS budget, and the sample counts of the Parzen estimate and the quality metrics (null: the default, if affordable).</summary>
-    public sealed record AisSettings(int Runs, int Temperatures, int? ParzenSamples = null, int? QualitySamples = null);
 
     private static void PrintTable(TextWriter output, EvaluationReport report)
     {

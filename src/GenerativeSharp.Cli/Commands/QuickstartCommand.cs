@@ -48,7 +48,7 @@ internal static class QuickstartCommand
         if (training.Outcome == TrainingOutcome.Interrupted) return ExitCodes.Interrupted;
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
-        EvaluationReport report = EvalCommand.Evaluate(directory, null, "test", ImportanceSamples, null, torch.CPU, null, mode, context);
+        EvaluationReport report = RunEvaluation.Evaluate(new EvaluationRequest { Directory = directory, ImportanceSamples = ImportanceSamples, Progress = mode }, context.Error);
         string interpolation = Path.Combine(directory, "interpolation.png");
         GensharpCli.Run(["interpolate", directory, "--from", "0", "--to", "1", "--out", interpolation], TextWriter.Null, context.Error);
         string curve = Path.Combine(directory, "loss.png");

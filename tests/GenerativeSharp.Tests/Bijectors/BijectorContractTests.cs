@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenerativeSharp.Tests.Bijectors;
 
 /// <summary>
-/// The contract every bijector passes (ARCHITECTURE.md): Inverse(Forward(z)) = z with cancelling
+/// The contract every bijector passes (docs/architecture.md): Inverse(Forward(z)) = z with cancelling
 /// log-dets in float64, log-det = log |det| of the autograd Jacobian, shapes kept, finite outputs.
 /// Parameters are perturbed first so that zero-initialised layers are not the identity.
 /// </summary>

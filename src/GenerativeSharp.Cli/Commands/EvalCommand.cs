@@ -113,6 +113,11 @@ internal static class EvalCommand
         bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel;
         int parzenCount = hasLikelihood ? 0 : Affordable(ais.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
         ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
+        if (SampleMetrics.MissingQualityNote(splits) is string missing)
+        {
+            notes.Add(missing);
+            context.Error.WriteLine(missing);
+        }
         bool hasQualityMetric = SampleMetrics.HasQuality(splits) || splits.Toy?.Name == "8gaussians";
         int quality = hasQualityMetric ? Affordable(ais.QualitySamples, 10_000, "sample-quality metrics", "--quality-samples") : 0;
         return report with

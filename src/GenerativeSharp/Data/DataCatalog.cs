@@ -109,6 +109,9 @@ public static class DataCatalog
         return new DataSplits(spec, $"toy:{toy.Name} (generated)", DataDescription.Points(), train, test, toy);
     }
 
+    private static DataSplits Named(DataSplits loaded, string name) =>
+        new(loaded.Spec, loaded.Source, loaded.Description, loaded.Train, loaded.Test, loaded.Toy) { DatasetName = name };
+
     private static DataSplits LoadNamed(string spec, NamedDataset dataset, DataOptions options, DatasetSources sources)
     {
         // 1. Search: DATAROOT/NAME, DATAROOT, then each root's NAME sub-directory.
@@ -123,7 +126,7 @@ public static class DataCatalog
         string? found = searched.FirstOrDefault(IdxDirectory.HasImages);
         if (found is not null)
         {
-            return IdxDirectory.Load(spec, found, dataset.ClassNames);
+            return Named(IdxDirectory.Load(spec, found, dataset.ClassNames), dataset.Name);
         }
 
         // 2. Download into DATAROOT/NAME, or the cache.
@@ -135,7 +138,7 @@ public static class DataCatalog
             : "downloading is turned off";
         if (failure is null)
         {
-            return IdxDirectory.Load(spec, target, dataset.ClassNames);
+            return Named(IdxDirectory.Load(spec, target, dataset.ClassNames), dataset.Name);
         }
 
         // 3. One line: what was searched, why the download failed, how to get the files.

@@ -55,6 +55,17 @@ public sealed class DataSplits : IDisposable
     /// <summary>The shape of one example: [C, H, W] for images, [2] for points.</summary>
     public long[] EventShape => Train.EventShape;
 
+    /// <summary>
+    /// The registered name when the data is a named or embedded dataset as <see cref="DataCatalog"/>
+    /// resolved it ("fashion-mnist", "mnist", "mnist-10k"), else null (folders, IDX directories, toys).
+    /// </summary>
+    public string? DatasetName { get; init; }
+
+    /// <summary>The content hash of the test split (<see cref="DataFingerprint.Sha256"/>), computed once.</summary>
+    public string TestSha256 => testSha256 ??= DataFingerprint.Sha256(Test);
+
+    private string? testSha256;
+
     /// <summary>Disposes both splits.</summary>
     public void Dispose()
     {

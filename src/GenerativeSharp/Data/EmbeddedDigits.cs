@@ -36,7 +36,7 @@ internal static class EmbeddedDigits
             File.Move(temporary, target, overwrite: true);
         }
         DataSplits loaded = IdxDirectory.Load(spec, directory);
-        return new DataSplits(spec, $"{Name} (embedded)", loaded.Description, loaded.Train, loaded.Test, toy: null);
+        return new DataSplits(spec, $"{Name} (embedded)", loaded.Description, loaded.Train, loaded.Test, toy: null) { DatasetName = Name };
     }
 
     private static string EmbeddedVersion()

@@ -54,6 +54,27 @@ public sealed class TensorDataset : IDisposable
     /// <summary>The shape of one example: [C, H, W] for images, [2] for points.</summary>
     public long[] EventShape => Examples.shape[1..];
 
+    /// <summary>
+    /// A new dataset holding the examples of <paramref name="parts"/> one after the other (copies; the parts
+    /// stay the caller's). Labels and targets are kept only when every part has them.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parts, or their event shapes differ.</exception>
+    public static TensorDataset Concatenate(IReadOnlyList<TensorDataset> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0) throw new ArgumentException("nothing to concatenate", nameof(parts));
+        if (parts.Any(p => !p.EventShape.SequenceEqual(parts[0].EventShape)))
+        {
+            throw new ArgumentException(
+                $"event shapes differ: {string.Join(", ", parts.Select(p => IdxFile.FormatShape(p.EventShape)))}", nameof(parts));
+        }
+
+        torch.Tensor examples = torch.cat(parts.Select(p => p.Examples).ToArray());
+        torch.Tensor? labels = parts.All(p => p.Labels is not null) ? torch.cat(parts.Select(p => p.Labels!).ToArray()) : null;
+        torch.Tensor? targets = parts.All(p => p.Targets is not null) ? torch.cat(parts.Select(p => p.Targets!).ToArray()) : null;
+        return new TensorDataset(examples, labels, targets);
+    }
+
     /// <summary>Disposes the examples and labels.</summary>
     public void Dispose()
     {

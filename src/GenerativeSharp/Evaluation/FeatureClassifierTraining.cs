@@ -9,28 +9,39 @@ namespace GenerativeSharp.Evaluation;
 
 /// <summary>
 /// The recipe of the feature networks: Adam 1e-3, batch 128, cross-entropy, seeded initialisation and
-/// epoch order, grayscale images in [0, 1] (no augmentation). Reports test accuracy after each epoch.
+/// epoch order, images in [0, 1] as loaded (no augmentation). Takes any labelled train and test splits
+/// (one data set, or the union of several folders) and reports test accuracy after each epoch.
 /// </summary>
 public static class FeatureClassifierTraining
 {
-    public static FeatureClassifierResult Train(DataSplits data, int epochs, long seed, Device device, TextWriter log,
-        int batchSize = 128, double learningRate = 1e-3)
+    /// <summary>
+    /// Trains a <see cref="FeatureClassifier"/> for <paramref name="inputShape"/> [C, S, S] images and
+    /// <paramref name="classes"/> classes on <paramref name="train"/>; the accuracy is on <paramref name="test"/>.
+    /// </summary>
+    public static FeatureClassifierResult Train(TensorDataset train, TensorDataset test, int classes, long[] inputShape,
+        int epochs, long seed, Device device, TextWriter log, int batchSize = 128, double learningRate = 1e-3)
     {
-        if (data.Train.Labels is null || data.Test.Labels is null)
-            throw new InvalidInputException($"{data.Spec} has no class labels; the feature network is a classifier.");
-        if (!data.EventShape.SequenceEqual(new long[] { 1, 28, 28 }))
-            throw new InvalidInputException($"the feature network takes 28x28 grayscale images; {data.Spec} has [{string.Join(", ", data.EventShape)}].");
+        if (train.Labels is null || test.Labels is null)
+            throw new InvalidInputException("the data has no class labels; the feature network is a classifier.");
+        if (inputShape.Length != 3 || inputShape[0] is not (1 or 3) || inputShape[1] != inputShape[2] || !FeatureClassifier.Sides.Contains((int)inputShape[1]))
+            throw new InvalidInputException($"the feature network takes [1 or 3, S, S] images with S in {string.Join(", ", FeatureClassifier.Sides)} " +
+                $"(read image folders with --image-size); got [{string.Join(", ", inputShape)}].");
+        if (!train.EventShape.SequenceEqual(inputShape) || !test.EventShape.SequenceEqual(inputShape))
+            throw new InvalidInputException($"the splits are [{string.Join(", ", train.EventShape)}] and [{string.Join(", ", test.EventShape)}], " +
+                $"not the input shape [{string.Join(", ", inputShape)}].");
+        if (classes < 2 || LargestLabel(train) >= classes || LargestLabel(test) >= classes)
+            throw new InvalidInputException($"labels must index {classes} classes (at least 2).");
         var clock = Stopwatch.StartNew();
         FeatureClassifier network;
         lock (Runtime.GlobalRandom.Lock)
         {
             manual_seed(seed);
-            network = new FeatureClassifier();
+            network = new FeatureClassifier((int)inputShape[0], (int)inputShape[1], classes);
         }
         network.to(device);
         using var parameters = new FlatParameters(network.parameters());
         using var optimizer = new FlatAdam(parameters, learningRate);
-        long count = data.Train.Count;
+        long count = train.Count;
         double accuracy = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -43,8 +54,8 @@ public static class FeatureClassifierTraining
             {
                 using var scope = NewDisposeScope();
                 Tensor index = order.narrow(0, start, Math.Min(batchSize, count - start));
-                Tensor x = data.Train.Examples.index_select(0, index).to(device);
-                Tensor y = data.Train.Labels.index_select(0, index).to(device);
+                Tensor x = train.Examples.index_select(0, index).to(device);
+                Tensor y = train.Labels.index_select(0, index).to(device);
                 optimizer.ZeroGrad();
                 Tensor loss = nn.functional.cross_entropy(network.forward(x), y);
                 loss.backward();
@@ -52,7 +63,7 @@ public static class FeatureClassifierTraining
                 lossSum += loss.item<float>();
                 batches++;
             }
-            accuracy = Accuracy(network, data.Test, device);
+            accuracy = Accuracy(network, test, device);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}: train loss {lossSum / batches:F4}, test accuracy {accuracy:P2} ({clock.Elapsed.TotalSeconds:F0} s)"));
         }
@@ -61,7 +72,13 @@ public static class FeatureClassifierTraining
         return new FeatureClassifierResult(network, accuracy, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Share of correctly classified test images.</summary>
+    private static long LargestLabel(TensorDataset split)
+    {
+        using Tensor largest = split.Labels!.max();
+        return largest.item<long>();
+    }
+
+    /// <summary>Share of correctly classified images of <paramref name="test"/>.</summary>
     public static double Accuracy(FeatureClassifier network, TensorDataset test, Device device)
     {
         network.eval();

@@ -6,19 +6,24 @@ namespace GenerativeSharp.Evaluation;
 
 /// <summary>
 /// Which sample-based numbers fit a dataset, for any model that samples: FID / KID / precision-recall on
-/// images that have a feature network (<see cref="FeatureNetworks.For"/>), mode coverage on toy:8gaussians.
+/// images that have a feature network (<see cref="FeatureNetworks.For(DataSplits)"/>: by the data's name or the
+/// hash of its test split, never its path), mode coverage on toy:8gaussians.
 /// </summary>
 public static class SampleMetrics
 {
     /// <summary>Whether <see cref="Quality"/> would score samples of <paramref name="data"/> (images with a feature network).</summary>
-    public static bool HasQuality(DataSplits data) => data.Description.IsImage && FeatureNetworks.For(data.Spec, data.EventShape) is not null;
+    public static bool HasQuality(DataSplits data) => data.Description.IsImage && FeatureNetworks.For(data) is not null;
+
+    /// <summary>For images without a feature network, the one line that says so (<see cref="FeatureNetworks.NoneFitsNote"/>); else null.</summary>
+    public static string? MissingQualityNote(DataSplits data) =>
+        data.Description.IsImage && FeatureNetworks.For(data) is null ? FeatureNetworks.NoneFitsNote(data) : null;
 
     /// <summary>Sample quality against <paramref name="realImages"/> (un-binarized test images), or null when no feature network fits.</summary>
     public static SampleQualityReport? Quality(IGenerativeModel model, DataSplits data, Tensor realImages, int samples, long seed, Device device,
         Training.ProgressReporter? progress = null)
     {
         if (samples < 2 || !data.Description.IsImage) return null;
-        FeatureNetworkInfo? network = FeatureNetworks.For(data.Spec, data.EventShape);
+        FeatureNetworkInfo? network = FeatureNetworks.For(data);
         return network is null ? null : SampleQuality.Evaluate(model, realImages, network, samples, seed, device, progress);
     }
 

@@ -12,8 +12,8 @@ namespace GenerativeSharp.Evaluation;
 /// and precision / recall (k = 3) on the penultimate features of our own classifier. FID and the others
 /// are biased by the set sizes, so the model and the real-vs-real floor are scored at the same sizes:
 /// the test set is split into two disjoint halves A and B, the model's n samples are compared with A,
-/// and the floor compares n images of B with A (n = min(samples, |A|)). Real images are the grayscale
-/// test images in [0, 1], never binarized. Models with a Bernoulli likelihood sample pixel
+/// and the floor compares n images of B with A (n = min(samples, |A|)). Real images are the test
+/// images in [0, 1] (grey or colour, the shape of the network's input), never binarized. Models with a Bernoulli likelihood sample pixel
 /// probabilities (their mean image), which are compared as grayscale intensities: under dynamic
 /// binarization the probability estimates the intensity.
 /// </summary>

@@ -63,6 +63,11 @@ public static class RunEvaluation
         bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel;
         int parzenCount = hasLikelihood ? 0 : Affordable(request.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
         ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
+        if (SampleMetrics.MissingQualityNote(splits) is string missing)
+        {
+            notes.Add(missing);
+            messages.WriteLine(missing);
+        }
         bool hasQualityMetric = SampleMetrics.HasQuality(splits) || splits.Toy?.Name == "8gaussians";
         int quality = hasQualityMetric ? Affordable(request.QualitySamples, 10_000, "sample-quality metrics", "--quality-samples") : 0;
         return report with

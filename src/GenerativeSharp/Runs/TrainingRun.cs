@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenerativeSharp.Data;
+using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
@@ -85,6 +86,9 @@ public static class TrainingRun
         {
             messages.WriteLine($"training {recipe.Info.Name} on {data.Source} ({data.Train.Count} examples, {data.Description.Summary}, " +
                 $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
+            if (data.Description.HasPairedTarget && model.Module is not IConditionalSampler { Context: ContextKind.PairedImage })
+                messages.WriteLine($"{recipe.Info.Name} does not translate images: it trains on the --data images alone and ignores " +
+                    "their paired targets (the run keeps the pairing for evaluation).");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)

@@ -56,6 +56,31 @@ public sealed class RecipeTests
         }
     }
 
+    [Theory]
+    [InlineData("dcgan", 32)]
+    [InlineData("dcgan", 64)]
+    [InlineData("wgan-gp", 32)]
+    [InlineData("wgan-gp", 64)]
+    [InlineData("cgan", 32)]
+    [InlineData("cgan", 64)]
+    public void Convolutional_gans_train_a_step_on_colour_images_of_side_32_and_64(string name, int side)
+    {
+        DataDescription data = DataDescription.Images([3, side, side], Classes);
+        IModelRecipe recipe = ModelCatalog.Get(name);
+        string options = recipe.ConfigureOptions(data, new Dictionary<string, string> { ["hidden"] = "8", ["latent"] = "6" });
+        using ModelInstance model = ModelInstance.Create(recipe, options, 0, TorchSharp.torch.CPU);
+        var step = recipe.CreateStep(model.Module, 1e-3);
+        using var generator = new TorchSharp.torch.Generator(1);
+        using var batch = (TorchSharp.torch.rand([4, 3, side, side], generator: generator) * 255).round() / 255;
+        using var labels = TorchSharp.torch.arange(4, TorchSharp.torch.ScalarType.Int64);
+        var values = step.Step(new Batch(batch, labels), generator);
+        Assert.All(values.Values, v => Assert.True(double.IsFinite(v), $"{name} at {side}: {string.Join(", ", values)}"));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var samples = ((IGenerativeModel)model.Module).Sample(2, generator);
+        Assert.Equal(new long[] { 2, 3, side, side }, samples.shape);
+        Assert.True(samples.min().item<float>() >= 0 && samples.max().item<float>() <= 1);
+    }
+
     [Fact]
     public void Settings_are_validated_and_round_trip_through_json()
     {

@@ -11,7 +11,7 @@ namespace GenerativeSharp.Evaluation;
 /// Sample-quality numbers for any model that samples (docs/evaluation.md, "Sample quality"): FID, KID
 /// and precision / recall (k = 3) on the penultimate features of our own classifier. FID and the others
 /// are biased by the set sizes, so the model and the real-vs-real floor are scored at the same sizes:
-/// the test set is split into two disjoint halves A and B, the model's n samples are compared with A,
+/// the test set is dealt by a fixed random permutation into two disjoint halves A and B, the model's n samples are compared with A,
 /// and the floor compares n images of B with A (n = min(samples, |A|)). Real images are the test
 /// images in [0, 1] (grey or colour, the shape of the network's input), never binarized. Models with a Bernoulli likelihood sample pixel
 /// probabilities (their mean image), which are compared as grayscale intensities: under dynamic
@@ -21,6 +21,21 @@ public static class SampleQuality
 {
     /// <summary>The sample count that <paramref name="requested"/> becomes with <paramref name="realExamples"/> test images: at most half of them.</summary>
     public static int SampleCount(int requested, long realExamples) => (int)Math.Min(requested, realExamples / 2);
+
+    /// <summary>Seed of the fixed permutation that deals the test images into the halves A and B.</summary>
+    public const ulong HalvesSeed = 20261205;
+
+    /// <summary>
+    /// The order in which the test images are dealt into A (first half) and B: one fixed random
+    /// permutation of <paramref name="count"/> indices, the same for every model and every eval, so
+    /// that a test set stored class by class (an image folder) still gives two halves with the same
+    /// mix of classes.
+    /// </summary>
+    public static Tensor HalvesOrder(long count, Device device)
+    {
+        using var generator = new Generator(HalvesSeed);
+        return randperm(count, generator: generator).to(device);
+    }
 
     /// <summary>Samples min(<paramref name="samples"/>, half the test set) examples in batches of 500 with a seeded generator and scores them.</summary>
     public static SampleQualityReport Evaluate(IGenerativeModel model, Tensor realImages, FeatureNetworkInfo network, int samples,
@@ -34,7 +49,7 @@ public static class SampleQuality
         features.to(device);
         long half = realImages.shape[0] / 2;
         progress?.Report("quality features", 0, realImages.shape[0], "test images", force: true);
-        Tensor real = features.FeaturesOf(realImages, device);                        // [R, 128]
+        Tensor real = features.FeaturesOf(realImages, device).index_select(0, HalvesOrder(realImages.shape[0], device));  // [R, 128]
         Tensor reference = real.narrow(0, 0, half);                                   // A: [R/2, 128]
         Tensor otherReal = real.narrow(0, half, n);                                   // n images of B: [n, 128]
         using var generator = new Generator((ulong)seed, device);

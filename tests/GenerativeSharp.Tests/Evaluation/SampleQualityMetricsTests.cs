@@ -76,4 +76,18 @@ public sealed class SampleQualityMetricsTests
         Assert.Equal(5, result.ModesCovered);
         Assert.Equal(0.5, result.HighQualityShare, 12);
     }
+    [Fact]
+    public void Halves_are_one_fixed_permutation_that_mixes_a_test_set_stored_class_by_class()
+    {
+        using Tensor order = SampleQuality.HalvesOrder(400, CPU), again = SampleQuality.HalvesOrder(400, CPU);
+        Assert.True(order.eq(again).all().item<bool>());                                      // the same A and B for every model
+        Assert.True(order.sort().Values.eq(arange(400, ScalarType.Int64)).all().item<bool>()); // a permutation
+        using Tensor labels = arange(400, ScalarType.Int64).floor_divide(100);                         // 4 classes, stored in order
+        using Tensor halfA = labels.index_select(0, order.narrow(0, 0, 200));
+        for (int c = 0; c < 4; c++)
+        {
+            long inA = halfA.eq(c).sum().item<long>();
+            Assert.InRange(inA, 35, 65);                                                     // about 50 of each class, not 100 or 0
+        }
+    }
 }

@@ -31,7 +31,7 @@ internal static class EvalCommand
         };
         var parzenSamples = new Option<int?>("--parzen-samples")
         {
-            Description = "model samples of the Parzen-window estimate (models without a likelihood); default 10,000, " +
+            Description = "model samples of the Parzen-window estimate (models without a likelihood); 0 = skip; default 10,000, " +
                 "skipped with a note when drawing them would take longer than the training did",
         };
         var qualitySamples = new Option<int?>("--quality-samples")
@@ -59,7 +59,7 @@ internal static class EvalCommand
                 Device = parsed.GetValue(device)!, DataRoot = parsed.GetValue(dataRoot), Progress = progressMode,
                 AisRuns = CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 AisTemperatures = CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
-                ParzenSamples = parsed.GetValue(parzenSamples) is int p ? AtMost("--parzen-samples", CommonOptions.Positive("--parzen-samples", p), 1_000_000) : null,
+                ParzenSamples = parsed.GetValue(parzenSamples) is int p ? AtMost("--parzen-samples", p == 0 ? 0 : CommonOptions.Positive("--parzen-samples", p), 1_000_000) : null,
                 QualitySamples = parsed.GetValue(qualitySamples) is int q ? AtMost("--quality-samples", Math.Max(0, q), 1_000_000) : null,
             };
             EvaluationReport report = RunEvaluation.Evaluate(request, context.Error);

@@ -60,6 +60,10 @@ public sealed class MarkovChainCommandTests
         Assert.Contains("Parzen", root.GetProperty("parzen_note").GetString());
         Assert.Equal(root.GetProperty("examples").GetInt64(), root.GetProperty("parzen_validation_examples").GetInt64() + root.GetProperty("parzen_test_examples").GetInt64());
         Assert.Equal(0, CliHost.Run("chain", run, "--count", "2", "--snapshots", "3", "--thinning", "2").Code);
+        CliOutcome skipped = CliHost.Run("eval", run, "--json", "--progress", "none", "--parzen-samples", "0");
+        Assert.True(skipped.Code == 0, skipped.Error);
+        using var skippedReport = JsonDocument.Parse(skipped.LastLine);
+        Assert.False(skippedReport.RootElement.TryGetProperty("parzen_log_likelihood_nats", out JsonElement parzen) && parzen.ValueKind != JsonValueKind.Null);
     }
 
     [Fact]

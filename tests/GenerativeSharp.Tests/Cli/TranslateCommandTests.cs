@@ -82,6 +82,17 @@ public sealed class TranslateCommandTests : IDisposable
         AssertOneLineRefusal(CliHost.Run("sample", run), "pix2pix translates an input image");
     }
 
+    [Fact]
+    public void Bench_times_pix2pix_on_paired_colour_images()
+    {
+        CliOutcome bench = CliHost.Run("bench", "pix2pix", "--json", "--repeats", "2");
+        Assert.True(bench.Code == 0, bench.Error);
+        JsonElement row = JsonDocument.Parse(bench.LastLine).RootElement.EnumerateArray().Single();
+        Assert.Equal("pix2pix", row.GetProperty("recipe").GetString());
+        Assert.True(row.GetProperty("step_ms").GetDouble() > 0);
+        Assert.True(row.GetProperty("sample_ms_per_item").GetDouble() > 0);
+    }
+
     private static void AssertOneLineRefusal(CliOutcome outcome, string expected)
     {
         Assert.Equal(2, outcome.Code);

@@ -27,6 +27,7 @@ public static class GensharpCli
             BenchCommand.Create(context),
             FeaturesCommand.Create(context),
             BreedCommand.Create(context),
+            TranslateCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -34,7 +34,7 @@ internal static class BenchCommand
             foreach (string name in workloads.Where(w => w != RecipeBenchmark.ConvStack)) ModelCatalog.Get(name);   // fail early on a typo
             var results = workloads.Select(w => w == RecipeBenchmark.ConvStack
                 ? RecipeBenchmark.RunConvStack(target, repeats: n)
-                : RecipeBenchmark.Run(ModelCatalog.Get(w), RecipeBenchmark.DefaultData, target, repeats: n)).ToList();
+                : RecipeBenchmark.Run(ModelCatalog.Get(w), RecipeBenchmark.DataFor(ModelCatalog.Get(w)), target, repeats: n)).ToList();
             if (parsed.GetValue(json)) context.Out.WriteLine(ToJson(results).ToJsonString());
             else PrintTable(context.Out, results, target, n);
             return ExitCodes.Success;

@@ -101,6 +101,14 @@ internal static class EvalCommand
         }
         if (report.ModeCoverage is { } m)
             output.WriteLine($"  modes_covered {m.ModesCovered} of {m.Modes}; high_quality_share {m.HighQualityShare:0.000} (within 3 std of a mode)");
+        if (report.Translation is { } t)
+        {
+            output.WriteLine($"  translation {t.Direction}, {t.TestPairs} pairs: L1 per pixel, PSNR dB, SSIM per image (averaged), FID vs the targets" +
+                (t.FeatureNetwork is string f ? $" ({f} features)" : ""));
+            output.WriteLine($"    model     L1 {t.Model.L1:0.0000}  PSNR {t.Model.Psnr:0.00}  SSIM {t.Model.Ssim:0.0000}  FID {(t.Model.Fid is double mf ? mf.ToString("0.00") : "-")}");
+            if (t.Identity is { } id)
+                output.WriteLine($"    identity  L1 {id.L1:0.0000}  PSNR {id.Psnr:0.00}  SSIM {id.Ssim:0.0000}  FID {(id.Fid is double idf ? idf.ToString("0.00") : "-")}");
+        }
         foreach (string note in report.Notes) output.WriteLine($"  note: {note}");
         if (report.TrueNllNats is double truth)
             output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats (true density on these points: {CommonOptions.Format(report.TrueDensityTestNllNats ?? double.NaN)}); " +

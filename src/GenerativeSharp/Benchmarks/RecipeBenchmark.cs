@@ -23,6 +23,25 @@ public static class RecipeBenchmark
     /// <summary>The data a benchmark runs on by default: 28x28 grey-scale 8-bit images in 10 classes (binarized for binary-pixel models).</summary>
     public static DataDescription DefaultData { get; } = DataDescription.Images([1, 28, 28], DataDescription.NumberedClasses(10));
 
+    /// <summary>The data an image-to-image recipe (pix2pix) runs on by default: 32x32 colour images paired with 32x32 colour targets.</summary>
+    public static DataDescription PairedData { get; } = DataDescription.Images([3, 32, 32]) with { TargetShape = [3, 32, 32] };
+
+    /// <summary><see cref="DefaultData"/>, or <see cref="PairedData"/> for a recipe that refuses it but takes paired images (pix2pix).</summary>
+    public static DataDescription DataFor(IModelRecipe recipe) =>
+        Configure(recipe, DefaultData) is null && Configure(recipe, PairedData) is not null ? PairedData : DefaultData;
+
+    private static string? Configure(IModelRecipe recipe, DataDescription data)
+    {
+        try
+        {
+            return recipe.ConfigureOptions(data, new Dictionary<string, string>());
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
+
     public static BenchmarkResult Run(IModelRecipe recipe, DataDescription data, Device device, int warmup = 5, int repeats = 30, int sampleCount = 64)
     {
         long[] eventShape = data.EventShape;
@@ -34,6 +53,14 @@ public static class RecipeBenchmark
         using Tensor batch = data.IsImage
             ? bernoulli(full(batchShape, 0.3f), dataGenerator).to(device)
             : randn(batchShape, generator: dataGenerator).to(device);
+        if (model.Model is IConditionalSampler { Context: ContextKind.PairedImage } translator)
+        {
+            // An image-to-image model trains on (input, target) pairs and draws one output per input.
+            using Tensor targets = 1 - batch;
+            using Tensor inputs = bernoulli(full(new long[] { sampleCount }.Concat(eventShape).ToArray(), 0.3f), dataGenerator).to(device);
+            return Measure(recipe.Info.Name, model.Module, recipe.CreateStep(model.Module, defaults.LearningRate), batch, device,
+                warmup, repeats, count => translator.Sample(inputs.narrow(0, 0, count)), sampleCount, targets);
+        }
         return Measure(recipe.Info.Name, model.Module, recipe.CreateStep(model.Module, defaults.LearningRate), batch, device,
             warmup, repeats, count => model.Model.Sample(count), sampleCount);
     }
@@ -56,16 +83,16 @@ public static class RecipeBenchmark
     }
 
     private static BenchmarkResult Measure(string name, nn.Module module, ITrainingStep step, Tensor batch, Device device,
-        int warmup, int repeats, Func<int, Tensor>? sample, int sampleCount)
+        int warmup, int repeats, Func<int, Tensor>? sample, int sampleCount, Tensor? targets = null)
     {
         using var generator = new Generator(2, device);
         var flat = (step as SingleObjectiveStep)?.Optimizer;
         module.train();
         using Tensor labels = zeros([batch.shape[0]], ScalarType.Int64, device);   // class 0, for class-conditional models (cgan)
         // Slow workloads (a PixelCNN step on a CPU takes seconds) get fewer repeats: the first call sets the budget.
-        repeats = Affordable(repeats, device, () => step.Step(new Batch(batch, labels), generator));
+        repeats = Affordable(repeats, device, () => step.Step(new Batch(batch, labels, targets), generator));
         warmup = Math.Min(warmup, repeats);
-        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(new Batch(batch, labels), generator));
+        double[] stepTimes = Time(warmup, repeats, device, () => step.Step(new Batch(batch, labels, targets), generator));
         double[] forwardBackward = module is ITrainable trainable && flat is not null
             ? Time(warmup, repeats, device, () =>
             {

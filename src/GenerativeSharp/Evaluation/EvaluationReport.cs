@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GenerativeSharp.Evaluation.Translation;
 
 namespace GenerativeSharp.Evaluation;
 
@@ -38,6 +39,8 @@ public sealed record EvaluationReport
     public double? ExactLogZ { get; init; }
     public SampleQualityReport? SampleQuality { get; init; }
     public ModeCoverageResult? ModeCoverage { get; init; }
+    /// <summary>An image-to-image model's scores against the true targets, and the identity baseline's.</summary>
+    public TranslationReport? Translation { get; init; }
     /// <summary>What was skipped or approximated, and why (e.g. a default that would cost more than the training did).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -113,6 +116,22 @@ public sealed record EvaluationReport
             json["modes"] = m.Modes;
             json["high_quality_share"] = Round(m.HighQualityShare);
         }
+        if (Translation is { } t)
+        {
+            json["direction"] = t.Direction;
+            json["test_pairs"] = t.TestPairs;
+            json["translation_l1"] = Round6(t.Model.L1);
+            json["translation_psnr"] = Round(t.Model.Psnr);
+            json["translation_ssim"] = Round(t.Model.Ssim);
+            json["translation_fid"] = Round(t.Model.Fid);
+            json["identity_l1"] = Round6(t.Identity?.L1);
+            json["identity_psnr"] = Round(t.Identity?.Psnr);
+            json["identity_ssim"] = Round(t.Identity?.Ssim);
+            json["identity_fid"] = Round(t.Identity?.Fid);
+            json["translation_feature_network"] = t.FeatureNetwork;
+            json["translation_note"] = "L1 per pixel on [0, 1]; PSNR (dB, capped at 100) and SSIM (Gaussian 11 x 11, sigma 1.5) per image, " +
+                "averaged; FID of the outputs against the test targets; identity = the input as output";
+        }
         if (Notes.Count > 0) json["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
@@ -129,6 +148,10 @@ public sealed record EvaluationReport
         Add("kl_gap_nats", KlGapNats);
         Add("fid", SampleQuality?.Model.Fid);
         Add("modes_covered", ModeCoverage?.ModesCovered);
+        Add("translation_l1", Translation?.Model.L1);
+        Add("translation_psnr", Translation?.Model.Psnr);
+        Add("translation_ssim", Translation?.Model.Ssim);
+        Add("translation_fid", Translation?.Model.Fid);
         return fields;
     }
 

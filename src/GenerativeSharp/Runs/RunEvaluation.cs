@@ -1,5 +1,6 @@
 using GenerativeSharp.Data;
 using GenerativeSharp.Evaluation;
+using GenerativeSharp.Evaluation.Translation;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Runtime;
@@ -36,6 +37,8 @@ public static class RunEvaluation
         using var model = checkpoint.Model;
         string spec = dataSpec ?? checkpoint.State.Data;
         using DataSplits splits = TrainingRun.LoadData(checkpoint.State, dataRoot, messages, spec == checkpoint.State.Data ? null : spec);
+        if (model.Model is IConditionalSampler { Context: ContextKind.PairedImage } translator)
+            return EvaluateTranslation(translator, model.Recipe.Info.Name, spec, splits, splitName, limit, target, messages);
         if (!splits.EventShape.SequenceEqual(model.Model.EventShape))
             throw new InvalidInputException($"{spec} has examples of shape [{string.Join(", ", splits.EventShape)}] " +
                 $"but the model expects [{string.Join(", ", model.Model.EventShape)}].");
@@ -77,6 +80,32 @@ public static class RunEvaluation
             ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>
+    /// An image-to-image model (pix2pix): no likelihood (nll_kind null, as for GANs), no unconditional samples; its
+    /// outputs on the split's pairs against the true targets, and the identity baseline (<see cref="TranslationEvaluation"/>).
+    /// </summary>
+    private static EvaluationReport EvaluateTranslation(IConditionalSampler model, string modelName, string spec, DataSplits splits,
+        string splitName, int? limit, torch.Device device, TextWriter messages)
+    {
+        TensorDataset chosen = splitName == "test" ? splits.Test : splits.Train;
+        if (chosen.Targets is null)
+            throw new InvalidInputException($"{modelName} translates paired images, but {spec} is not paired: give the run's own data or paired data (--target).");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TranslationReport translation = TranslationEvaluation.Evaluate(model, splits, chosen, Math.Min(limit ?? long.MaxValue, chosen.Count),
+            Trainer.EvaluationSeed, device);
+        var notes = new List<string>();
+        if (translation.Note is string note)
+        {
+            notes.Add(note);
+            messages.WriteLine(note);
+        }
+        return new EvaluationReport
+        {
+            Model = modelName, Data = spec, Split = splitName, Examples = translation.TestPairs,
+            Translation = translation, Notes = notes, Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 

@@ -28,6 +28,11 @@ public static class SamplePictures
     public static void Write(string path, IGenerativeModel model, int count, long seed,
         TensorDataset? reference = null, string title = "model samples", double temperature = 1.0)
     {
+        if (model is IConditionalSampler { Context: ContextKind.PairedImage } translator && reference?.Targets is not null)
+        {
+            WriteTranslations(path, translator, reference, Math.Min(count, 16), seed);
+            return;
+        }
         using var scope = NewDisposeScope();
         (model as nn.Module)?.eval();
         Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
@@ -62,6 +67,25 @@ public static class SamplePictures
             ImageGrid.Write(path, samples, (int)Math.Ceiling(Math.Sqrt(count)), padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
         else
             WriteScatter(path, samples, null, $"model samples, class {label}");
+    }
+
+    /// <summary>
+    /// An image-to-image model's outputs for the first min(<paramref name="count"/>, N) pairs of <paramref name="pairs"/>
+    /// (at most 64), as rows input | output | truth (<see cref="TranslationFigure"/>), with the noise of <paramref name="seed"/>.
+    /// </summary>
+    public static void WriteTranslations(string path, IConditionalSampler model, TensorDataset pairs, int count, long seed)
+    {
+        if (pairs.Targets is not Tensor targets)
+            throw new InvalidInputException("the data is not paired: a translation figure needs each input's true output (--target DIR2).");
+        using var scope = NewDisposeScope();
+        (model as nn.Module)?.eval();
+        Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
+        using var generator = new Generator((ulong)seed, device);
+        long n = Math.Min(Math.Min(count, 64), pairs.Count);
+        if (n < 1) throw new InvalidInputException("no pairs to translate.");
+        Tensor inputs = pairs.Examples.narrow(0, 0, n), truths = targets.narrow(0, 0, n);
+        Tensor outputs = model.Sample(inputs.to(device), generator).cpu();
+        TranslationFigure.Write(path, inputs, outputs, truths, scale: inputs.shape[^1] <= 32 ? 2 : 1);
     }
 
     /// <summary>Data (left, when given) and samples (right) on the same axes.</summary>

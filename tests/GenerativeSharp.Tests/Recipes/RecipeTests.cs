@@ -23,7 +23,7 @@ public sealed class RecipeTests
         };
         foreach (IModelRecipe recipe in ModelCatalog.All)
         {
-            bool refused = kind switch
+            bool refused = recipe.Info.Name == "pix2pix" || kind switch       // pix2pix needs paired images (tested below)
             {
                 // NADE and MADE model binary images only; cgan needs labels, which the 2-D toys lack.
                 "points" => recipe.Info.Cell == TaxonomyCell.FullyVisibleBeliefNet || recipe.Info.Name == "cgan",
@@ -79,6 +79,44 @@ public sealed class RecipeTests
         var samples = ((IGenerativeModel)model.Module).Sample(2, generator);
         Assert.Equal(new long[] { 2, 3, side, side }, samples.shape);
         Assert.True(samples.min().item<float>() >= 0 && samples.max().item<float>() <= 1);
+    }
+
+    [Theory]
+    [InlineData(3, 32)]
+    [InlineData(3, 64)]
+    [InlineData(1, 32)]
+    public void Pix2pix_trains_a_step_on_paired_images_of_side_32_and_64(int channels, int side)
+    {
+        DataDescription data = DataDescription.Images([channels, side, side], Classes) with { TargetShape = [channels, side, side] };
+        IModelRecipe recipe = ModelCatalog.Get("pix2pix");
+        string options = recipe.ConfigureOptions(data, new Dictionary<string, string> { ["ngf"] = "8", ["ndf"] = "8" });
+        using ModelInstance model = ModelInstance.Create(recipe, options, 0, TorchSharp.torch.CPU);
+        var step = recipe.CreateStep(model.Module, 2e-4);
+        using var generator = new TorchSharp.torch.Generator(1);
+        using var inputs = (TorchSharp.torch.rand([4, channels, side, side], generator: generator) * 255).round() / 255;
+        using var targets = 1 - inputs;
+        var values = step.Step(new Batch(inputs, null, targets), generator);
+        Assert.All(values.Values, v => Assert.True(double.IsFinite(v), $"pix2pix at {side}: {string.Join(", ", values)}"));
+        Assert.Contains("g_l1", values.Keys);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var outputs = ((IConditionalSampler)model.Module).Sample(inputs, generator);
+        Assert.Equal(new long[] { 4, channels, side, side }, outputs.shape);
+        (step as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void Pix2pix_refuses_unpaired_images_and_points_in_one_line()
+    {
+        IModelRecipe recipe = ModelCatalog.Get("pix2pix");
+        foreach (DataDescription data in new[] { DataDescription.Images([3, 32, 32]), DataDescription.Points() })
+        {
+            var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(data, new Dictionary<string, string>()));
+            Assert.StartsWith("pix2pix translates paired images: give --data DIR --target DIR2", e.Message);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        var odd = DataDescription.Images([3, 28, 28]) with { TargetShape = [3, 28, 28] };
+        var side = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(odd, new Dictionary<string, string>()));
+        Assert.Contains("side of 32, 64, 128 or 256", side.Message);
     }
 
     [Fact]

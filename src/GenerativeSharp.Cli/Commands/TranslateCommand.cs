@@ -1,0 +1,69 @@
+using System.CommandLine;
+using GenerativeSharp.Data;
+using GenerativeSharp.Imaging;
+using GenerativeSharp.Models;
+using GenerativeSharp.Runs;
+using GenerativeSharp.Runtime;
+using GenerativeSharp.Training;
+using TorchSharp;
+
+namespace GenerativeSharp.Cli.Commands;
+
+/// <summary>
+/// <c>gensharp translate DIR --image IN.png --out OUT.png</c>: an image-to-image model's output for one image
+/// (resized to the model's side by area averaging; written at the model's side), or <c>--test N --out grid.png</c>:
+/// rows input | output | truth for the first N test pairs of the run's data.
+/// </summary>
+internal static class TranslateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var directory = new Argument<string>("DIR") { Description = "a run directory of an image-to-image model (pix2pix)" };
+        var image = new Option<string?>("--image") { Description = "a PNG or JPEG to translate (any size: resized to the model's by area averaging)" };
+        var test = new Option<int?>("--test") { Description = "instead of --image: a figure of the first N test pairs (at most 64), rows input | output | truth" };
+        var output = new Option<string>("--out") { Description = "the PNG to write", Required = true };
+        var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
+        var dataRoot = CommonOptions.DataRoot();
+        var command = new Command("translate", "Translate an image with an image-to-image model (pix2pix), or draw a figure of its test pairs.")
+        {
+            directory, image, test, output, seed, device, dataRoot,
+        };
+        command.SetAction(parsed =>
+        {
+            string dir = parsed.GetValue(directory)!;
+            string path = parsed.GetValue(output)!;
+            string? input = parsed.GetValue(image);
+            int? pairs = parsed.GetValue(test);
+            if ((input is null) == (pairs is null))
+                throw new InvalidInputException("give either --image IN.png or --test N.");
+            if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidInputException($"--out {path}: expected a .png file name.");
+            if (pairs is int n && (n < 1 || n > 64))
+                throw new InvalidInputException($"--test {n}: expected 1 to 64 pairs.");
+            long s = parsed.GetValue(seed);
+            torch.Device target = TorchRuntime.ResolveDevice(parsed.GetValue(device)!);
+            using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
+            using var model = checkpoint.Model;
+            if (model.Module is not IConditionalSampler { Context: ContextKind.PairedImage } translator)
+                throw new InvalidInputException($"{dir} holds a {model.Recipe.Info.Name} run, which does not translate images " +
+                    "(train pix2pix on paired data: --data DIR --target DIR2).");
+            if (pairs is int count)
+            {
+                using DataSplits splits = TrainingRun.LoadData(checkpoint.State, parsed.GetValue(dataRoot), context.Error);
+                SamplePictures.WriteTranslations(path, translator, splits.Test, count, s);
+                context.Out.WriteLine($"wrote {Math.Min(count, splits.Test.Count)} test pairs (input | output | truth) of {model.Recipe.Info.Name} to {path}");
+                return ExitCodes.Success;
+            }
+            long[] shape = translator is Models.Translation.Pix2Pix p ? p.InputShape : translator.EventShape;
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor x = ImageFile.Read(input!, (int)shape[0], (int)shape[1]);                     // [1, C_in, S, S]
+            using var generator = new torch.Generator((ulong)s, target);
+            torch.Tensor y = translator.Sample(x.to(target), generator).cpu();                         // [1, C_out, S, S]
+            ImageGrid.Write(path, y, columns: 1, padding: 0);
+            context.Out.WriteLine($"wrote {model.Recipe.Info.Name}'s translation of {input} ({shape[1]} x {shape[2]}) to {path}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -34,6 +34,21 @@ public sealed class DiffusionCommandTests
     }
 
     [Fact]
+    public void A_resumed_ddpm_run_draws_the_same_samples_as_an_uninterrupted_one()
+    {
+        using var directory = new TempDirectory();
+        string[] common = ["--data", "toy:moons", "--batch-size", "256", "--set", "timesteps=20", "--set", "hidden=16", "--set", "depth=1", "--progress", "none"];
+        string whole = directory.File("whole"), parts = directory.File("parts");
+        Assert.Equal(0, CliHost.Run(["train", "ddpm", "--epochs", "2", "--out", whole, .. common]).Code);
+        Assert.Equal(0, CliHost.Run(["train", "ddpm", "--epochs", "1", "--out", parts, .. common]).Code);
+        CliOutcome resumed = CliHost.Run("train", "ddpm", "--data", "toy:moons", "--epochs", "2", "--out", parts, "--resume", "--progress", "none");
+        Assert.True(resumed.Code == 0, resumed.Error);
+        Assert.Equal(0, CliHost.Run("sample", whole, "--count", "30", "--out", directory.File("a.png")).Code);
+        Assert.Equal(0, CliHost.Run("sample", parts, "--count", "30", "--out", directory.File("b.png")).Code);
+        Assert.Equal(File.ReadAllBytes(directory.File("a.png")), File.ReadAllBytes(directory.File("b.png")));
+    }
+
+    [Fact]
     public void Sampler_flags_on_a_model_that_is_not_a_diffusion_model_are_refused_in_one_line()
     {
         using var directory = new TempDirectory();

@@ -9,7 +9,7 @@ namespace GenerativeSharp.Evaluation;
 /// <summary>
 /// The likelihood report of an <see cref="IVariationalBoundModel"/> (a diffusion model's L_T + sum L_{t-1} + L_0, Ho et al.
 /// 2020, arXiv:2006.11239, eq. 5): the mean -bound per example in nats, labelled "bound", with its standard error over the
-/// examples, and bits/dim; with all step terms or with a uniform draw of them per example (unbiased). On a 2-D toy with a
+/// examples, and bits/dim; with all step terms or with a stratified draw of them per example (unbiased). On a 2-D toy with a
 /// known density the KL gap is paired as for the other models (an upper estimate, since the bound is above -log q).
 /// </summary>
 public static class StepwiseBound

@@ -19,7 +19,7 @@ public interface IVariationalBoundModel : IGenerativeModel
     /// <summary>
     /// -bound per example in nats, [B] (an upper bound on -log p(x); on 8-bit data on -log P(k)): with
     /// <paramref name="timesteps"/> &gt;= <see cref="BoundTerms"/> every term, otherwise an unbiased estimate from that many
-    /// steps drawn uniformly per example.
+    /// steps drawn per example (stratified: one uniformly in each of that many runs of consecutive steps).
     /// </summary>
     Tensor NegativeBound(Tensor x, int timesteps, Generator? generator = null);
 }

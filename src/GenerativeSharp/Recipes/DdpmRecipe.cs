@@ -33,7 +33,7 @@ public sealed class DdpmRecipe : ModelRecipe<DdpmOptions, Ddpm>
     ];
 
     public override TrainingDefaults Defaults(DataDescription data) => data.IsVector
-        ? new TrainingDefaults(Epochs: 60, BatchSize: 512, LearningRate: 1e-3, Binarize: BinarizationMode.None)
+        ? new TrainingDefaults(Epochs: 30, BatchSize: 512, LearningRate: 1e-3, Binarize: BinarizationMode.None)
         : new TrainingDefaults(Epochs: 10, BatchSize: 128, LearningRate: 2e-4, Binarize: BinarizationMode.None);
 
     public override ITrainingStep CreateStep(Ddpm model, double learningRate) => new DiffusionStep(model, learningRate);

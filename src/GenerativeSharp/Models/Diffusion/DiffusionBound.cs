@@ -16,8 +16,9 @@ public static class DiffusionBound
 
     /// <summary>
     /// -bound per example, [B] float64, for x_0 [B, ...] in the model's space. <paramref name="timesteps"/> &gt;= T or 0: every
-    /// term (each with one draw of x_t); otherwise K indices drawn uniformly per example and the unbiased estimate
-    /// L_T + T mean_k L_{t_k}.
+    /// term (each with one draw of x_t); otherwise the unbiased stratified estimate: the T steps cut into K strata of
+    /// n_k = about T / K consecutive steps, the first stratum (the earliest steps) taken in full, and in each other one
+    /// step t_k drawn uniformly per example, weighted by n_k.
     /// </summary>
     public static Tensor Negative(NoisePredictor network, NoiseSchedule schedule, VarianceChoice variance, Tensor x0, int levels,
         int timesteps, Generator? generator)
@@ -37,10 +38,24 @@ public static class DiffusionBound
             }
             return total.MoveToOuterDisposeScope();
         }
-        Tensor drawn = Runtime.SeededRandom.Integers(T, [timesteps, batch], ScalarType.Int64, x0.device, generator);   // [K, B]
-        Tensor repeated = x0.unsqueeze(0).expand([timesteps, .. x0.shape]).reshape([timesteps * batch, .. x0.shape.Skip(1)]);   // [K*B, ...]
-        Tensor terms = Term(network, schedule, variance, repeated, drawn.view(-1), levels, generator).view(timesteps, batch);   // [K, B]
-        return (total + (double)T * terms.mean([0])).MoveToOuterDisposeScope();
+        // stratified: stratum k holds the steps [floor(k T / K), floor((k + 1) T / K)), n_k of them. The first stratum, the
+        // earliest steps, whose terms vary the most between draws, is taken in full; in each other one a step is drawn
+        // uniformly per example and weighted by n_k.
+        long[] starts = Enumerable.Range(0, timesteps + 1).Select(k => (long)k * T / timesteps).ToArray();
+        for (long t = 0; t < starts[1]; t++)
+        {
+            using var step = NewDisposeScope();
+            total.add_(Term(network, schedule, variance, x0, full([batch], t, ScalarType.Int64, x0.device), levels, generator));
+        }
+        int strata = timesteps - 1;
+        if (strata == 0) return total.MoveToOuterDisposeScope();
+        Tensor start = tensor(starts[1..^1], device: x0.device).unsqueeze(1);                                  // [K-1, 1]
+        Tensor sizes = tensor(starts.Skip(2).Zip(starts.Skip(1), (b, a) => (double)(b - a)).ToArray(), device: x0.device).unsqueeze(1);   // [K-1, 1]
+        Tensor u = Runtime.SeededRandom.Uniform([strata, batch], ScalarType.Float64, x0.device, generator);   // [K-1, B]
+        Tensor drawn = (start + (u * sizes).floor().to(ScalarType.Int64)).minimum(start + sizes.to(ScalarType.Int64) - 1);   // [K-1, B]
+        Tensor repeated = x0.unsqueeze(0).expand([strata, .. x0.shape]).reshape([strata * batch, .. x0.shape.Skip(1)]);   // [(K-1)*B, ...]
+        Tensor terms = Term(network, schedule, variance, repeated, drawn.view(-1), levels, generator).view(strata, batch);   // [K-1, B]
+        return (total + (terms * sizes).sum([0])).MoveToOuterDisposeScope();
     }
 
     /// <summary>L_T = KL(q(x_T | x_0) || N(0, I)) per example, [B] float64.</summary>

@@ -73,7 +73,7 @@ public sealed record EvaluationReport
             json["nll_std_err"] = Round(NllStdErr);
             json["bound_note"] = BoundTimesteps >= terms
                 ? $"L_T plus all {terms} step terms (one draw of x_t each) per example; nll_std_err over the examples"
-                : $"L_T plus, per example, the {terms / BoundTimesteps} earliest step terms in full and one term drawn uniformly in each of the other {BoundTimesteps - 1} strata of about {terms / BoundTimesteps} consecutive steps, weighted by its stratum's size (an unbiased estimate of the bound); nll_std_err over the examples";
+                : $"L_T plus, per example, the {terms / BoundTimesteps} earliest step terms in full and one term drawn uniformly in each of the other {BoundTimesteps - 1} strata of about {terms / BoundTimesteps} consecutive steps, weighted by the stratum size (an unbiased estimate of the bound); nll_std_err over the examples";
         }
         if (TrueNllNats is double truth)
         {

@@ -46,6 +46,8 @@ internal static class SampleCommand
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
             IDiffusionSampler? chosen = DiffusionSamplerChoice.Parse(model, parsed.GetValue(sampler), parsed.GetValue(steps), parsed.GetValue(eta));
+            if (chosen is not null && (parsed.GetValue(label) is not null || t != 1.0))
+                throw new InvalidInputException($"--{(t != 1.0 ? "temperature" : "label")}: this {model.Recipe.Info.Name} is unconditional and has no temperature; drop it.");
             if (chosen is not null)
             {
                 var progress = new ProgressReporter(ProgressMode.Auto, context.Error, !Console.IsErrorRedirected);

@@ -21,6 +21,8 @@ public sealed class DiffusionCommandTests
         Assert.True(ancestral.Code == 0, ancestral.Error);
         CliOutcome badSteps = CliHost.Run("sample", run, "--sampler", "ddpm", "--steps", "5");
         Assert.Equal(2, badSteps.Code);
+        Assert.Equal(2, CliHost.Run("sample", run, "--sampler", "ddim", "--temperature", "0.5").Code);
+        Assert.Equal(2, CliHost.Run("sample", run, "--sampler", "ddim", "--steps", "21").Code);   // more than T = 20
 
         CliOutcome eval = CliHost.Run("eval", run, "--json", "--limit", "50", "--bound-timesteps", "20", "--quality-samples", "100", "--progress", "none");
         Assert.True(eval.Code == 0, eval.Error);

@@ -23,7 +23,9 @@ public sealed class DdpmTests
     [InlineData(2, 0, 0)]
     [InlineData(1, 28, 256)]
     [InlineData(3, 16, 256)]
-    public void The_recipe_trains_a_step_samples_and_bounds_on_points_grey_and_colour(int channels, int side, int levels)
+    [InlineData(3, 32, 256)]
+    [InlineData(1, 64, 256)]
+    public void The_recipe_trains_a_step_samples_and_bounds_on_points_grey_and_colour_of_side_16_to_64(int channels, int side, int levels)
     {
         DataDescription data = side == 0 ? DataDescription.Points() : DataDescription.Images([channels, side, side]);
         using ModelInstance model = side == 0 ? Points() : Build(data, ("timesteps", "20"), ("channels", "8"));

@@ -40,9 +40,13 @@ internal static class EvalCommand
                 "the size of the real-vs-real floor) and 8gaussians mode coverage; 0 = skip; default 10,000, skipped with a note when " +
                 "drawing them would take longer than the training did (always for PixelCNNs, which draw pixel by pixel)",
         };
+        var boundTimesteps = new Option<int?>("--bound-timesteps")
+        {
+            Description = "diffusion models: step terms of the bound drawn per example (T: all of them); default 100 for points, 10 for images",
+        };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
-            directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures, parzenSamples, qualitySamples,
+            directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures, parzenSamples, qualitySamples, boundTimesteps,
         };
         command.SetAction(parsed =>
         {
@@ -56,6 +60,7 @@ internal static class EvalCommand
             var request = new EvaluationRequest
             {
                 Directory = dir, Data = parsed.GetValue(data), Split = splitName, ImportanceSamples = k, Limit = limitValue,
+                BoundTimesteps = parsed.GetValue(boundTimesteps) is int b ? CommonOptions.Positive("--bound-timesteps", b) : null,
                 Device = parsed.GetValue(device)!, DataRoot = parsed.GetValue(dataRoot), Progress = progressMode,
                 AisRuns = CommonOptions.Positive("--ais-runs", parsed.GetValue(aisRuns)),
                 AisTemperatures = CommonOptions.Positive("--ais-temperatures", parsed.GetValue(aisTemperatures)),
@@ -82,6 +87,8 @@ internal static class EvalCommand
             output.WriteLine($"  NLL        {CommonOptions.Format(nll)} nats  ({report.NllKind}{(report.IwaeK is int k ? $", k = {k}" : "")}" +
                 $"{(report.Dequantization is string d ? $", {d} dequantization" : "")})");
         if (report.BitsPerDim is double bpd) output.WriteLine($"  bits/dim   {bpd:0.0000}");
+        if (report.BoundTerms is int terms)
+            output.WriteLine($"  bound      +- {CommonOptions.Format(report.NllStdErr ?? double.NaN)} nats (std err); {report.BoundTimesteps} of {terms} step terms per example");
         if (report.NegativeElboNats is double elbo) output.WriteLine($"  -ELBO      {CommonOptions.Format(elbo)} nats  (bound, KL weight 1)");
         if (report.Ais is AisResult ais)
             output.WriteLine($"  AIS log Z  {CommonOptions.Format(ais.LogZ)} +- {CommonOptions.Format(ais.StandardError)} ({ais.Runs} runs, {ais.Temperatures} temperatures; " +

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GenerativeSharp.Data;
 using GenerativeSharp.Models;
+using GenerativeSharp.Models.Diffusion.Samplers;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -23,9 +24,12 @@ internal static class SampleCommand
             Description = "latent temperature T (flows: the base noise is scaled by T; T < 1 gives cleaner, less varied samples)",
             DefaultValueFactory = _ => 1.0,
         };
+        var sampler = new Option<string?>("--sampler") { Description = "diffusion models: ddpm (ancestral, all T steps) or ddim (default, 50 steps, eta 0)" };
+        var steps = new Option<int?>("--steps") { Description = "diffusion models: DDIM steps S (default 50)" };
+        var eta = new Option<double?>("--eta") { Description = "diffusion models: DDIM noise eta (0 deterministic, 1 ancestral-like; default 0)" };
         var command = new Command("sample", "Draw samples from a trained model into a PNG grid or scatter plot.")
         {
-            directory, count, output, seed, device, label, temperature,
+            directory, count, output, seed, device, label, temperature, sampler, steps, eta,
         };
         command.SetAction(parsed =>
         {
@@ -41,7 +45,17 @@ internal static class SampleCommand
                 throw new InvalidInputException($"--out {path}: expected a .png file name.");
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
-            if (parsed.GetValue(label) is int l)
+            IDiffusionSampler? chosen = DiffusionSamplerChoice.Parse(model, parsed.GetValue(sampler), parsed.GetValue(steps), parsed.GetValue(eta));
+            if (chosen is not null && (parsed.GetValue(label) is not null || t != 1.0))
+                throw new InvalidInputException($"--{(t != 1.0 ? "temperature" : "label")}: this {model.Recipe.Info.Name} is unconditional and has no temperature; drop it.");
+            if (chosen is not null)
+            {
+                var progress = new ProgressReporter(ProgressMode.Auto, context.Error, !Console.IsErrorRedirected);
+                SamplePictures.Write(path, model.Model, n, s, draw: (k, g) => ((IDiffusionModel)model.Module).Sample(k, chosen, g,
+                    (done, all) => progress.Report($"{chosen.Name} steps", done, all, "")));
+                progress.Finish();
+            }
+            else if (parsed.GetValue(label) is int l)
             {
                 if (model.Module is not IConditionalSampler { Context: ContextKind.ClassLabel } conditional)
                     throw new InvalidInputException($"--label: this {model.Recipe.Info.Name} is not class-conditional (train it with --set classes=N).");

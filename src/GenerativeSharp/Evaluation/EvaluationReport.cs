@@ -22,6 +22,13 @@ public sealed record EvaluationReport
     /// <summary>-ELBO per example in nats (an upper bound on the NLL; the ELBO itself is its negative).</summary>
     public double? NegativeElboNats { get; init; }
     public int? IwaeK { get; init; }
+
+    /// <summary>Step terms of a step-wise bound evaluated per example (all of them, or a uniform draw), and how many it has.</summary>
+    public int? BoundTimesteps { get; init; }
+    public int? BoundTerms { get; init; }
+
+    /// <summary>The standard error of <see cref="NllNats"/> over the examples (data and time-step sampling noise together).</summary>
+    public double? NllStdErr { get; init; }
     /// <summary>The data's entropy H: the lowest expected NLL any model can reach (2-D toys).</summary>
     public double? TrueNllNats { get; init; }
 
@@ -62,6 +69,15 @@ public sealed record EvaluationReport
         };
         if (Dequantization is not null) json["dequantization"] = Dequantization;
         if (IwaeK is int k) json["iwae_k"] = k;
+        if (BoundTerms is int terms)
+        {
+            json["bound_timesteps"] = BoundTimesteps;
+            json["bound_terms"] = terms;
+            json["nll_std_err"] = Round(NllStdErr);
+            json["bound_note"] = BoundTimesteps >= terms
+                ? $"L_T plus all {terms} step terms (one draw of x_t each) per example; nll_std_err over the examples"
+                : $"L_T plus, per example, the {terms / BoundTimesteps} earliest step terms in full and one term drawn uniformly in each of the other {BoundTimesteps - 1} strata of about {terms / BoundTimesteps} consecutive steps, weighted by the stratum size (an unbiased estimate of the bound); nll_std_err over the examples";
+        }
         if (TrueNllNats is double truth)
         {
             json["true_nll_nats"] = Round(truth);

@@ -10,7 +10,8 @@ namespace GenerativeSharp.Evaluation;
 /// Likelihood numbers for any model, by capability: exact log p for <see cref="IDensityModel"/>; the
 /// dequantization bound for <see cref="IDequantizedModel"/> on 8-bit data (fresh noise for every
 /// batch); the ELBO and, with k &gt; 1, the importance-weighted estimate for <see cref="ILowerBoundModel"/>;
-/// mean free energy plus log Z for <see cref="IEnergyModel"/>, exact when log Z was enumerated.
+/// mean free energy plus log Z for <see cref="IEnergyModel"/>, exact when log Z was enumerated; the step-wise bound
+/// of an <see cref="IVariationalBoundModel"/> (<see cref="StepwiseBound"/>).
 /// Per example in nats; bits/dim = nats / (D ln 2). On a 2-D toy with a known density the KL gap is the
 /// paired estimate mean(log p(x) - log q(x)) over the test points, with its standard error.
 /// </summary>
@@ -22,12 +23,14 @@ public static class LikelihoodEvaluator
     /// <param name="truth">the data's true density, when known (2-D toys): gives the paired KL gap</param>
     public static EvaluationReport Evaluate(IGenerativeModel model, Tensor examples, string modelName, string data, string split,
         int samples, long seed, Device device, ToyDensity? truth = null, ProgressReporter? progress = null,
-        PartitionFunction? partition = null)
+        PartitionFunction? partition = null, int? boundTimesteps = null)
     {
         if (model is IEnergyModel && partition is null)
             throw new ArgumentException("an energy model's likelihood needs its log partition function.", nameof(partition));
         var clock = Stopwatch.StartNew();
         long count = examples.shape[0];
+        if (model is IVariationalBoundModel stepwise)
+            return StepwiseBound.Evaluate(stepwise, examples, modelName, data, split, boundTimesteps ?? stepwise.DefaultBoundTimesteps, seed, device, truth, progress);
         if (model is not (IDensityModel or IDequantizedModel { Dequantizes: true } or IEnergyModel or ILowerBoundModel))
             return new EvaluationReport { Model = modelName, Data = data, Split = split, Examples = count, TrueNllNats = truth?.EntropyNats };
         long dimensions = examples.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
@@ -101,7 +104,7 @@ public static class LikelihoodEvaluator
     }
 
     /// <summary>mean and standard error of log p(x) - log q(x) over the test points, and the true density's own NLL on them.</summary>
-    private sealed record PairedGap(double Mean, double StandardError, double TrueDensityNll)
+    internal sealed record PairedGap(double Mean, double StandardError, double TrueDensityNll)
     {
         public static PairedGap Of(ToyDensity truth, Tensor points, Tensor logQ)
         {

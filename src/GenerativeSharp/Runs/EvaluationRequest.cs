@@ -20,6 +20,9 @@ public sealed record EvaluationRequest
     /// <summary>Importance samples k for bound models (1: the ELBO alone).</summary>
     public int ImportanceSamples { get; init; } = 100;
 
+    /// <summary>Step terms of a diffusion model's bound drawn per example (its number of steps T: all); null: the model's default.</summary>
+    public int? BoundTimesteps { get; init; }
+
     /// <summary>Evaluate only the first N examples; null: all.</summary>
     public int? Limit { get; init; }
 
@@ -48,6 +51,7 @@ public sealed record EvaluationRequest
         if (ImportanceSamples < 1) throw new InvalidInputException($"--samples {ImportanceSamples}: expected an integer >= 1.");
         if (ImportanceSamples > MaxImportanceSamples)
             throw new InvalidInputException($"--samples {ImportanceSamples}: at most {MaxImportanceSamples} importance samples (papers use 5,000).");
+        if (BoundTimesteps is int b && b < 1) throw new InvalidInputException($"--bound-timesteps {b}: expected an integer >= 1.");
         if (Limit is int l && l < 1) throw new InvalidInputException($"--limit {l}: expected an integer >= 1.");
         if (AisRuns < 1 || AisTemperatures < 1) throw new InvalidInputException("AIS needs at least one run and one temperature.");
     }

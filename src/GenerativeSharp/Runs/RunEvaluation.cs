@@ -51,7 +51,7 @@ public static class RunEvaluation
             ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, request, progressMode)
             : null;
         EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
-            k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition);
+            k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition, request.BoundTimesteps);
         double? trainingSeconds = MetricsLog.TrainingSeconds(Path.Combine(dir, Trainer.MetricsFileName));
         var notes = new List<string>();
         int Affordable(int? asked, int fallback, string metric, string option)
@@ -63,7 +63,7 @@ public static class RunEvaluation
             messages.WriteLine(note);
             return 0;
         }
-        bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel;
+        bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel or IVariationalBoundModel;
         int parzenCount = hasLikelihood ? 0 : Affordable(request.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
         ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
         if (SampleMetrics.MissingQualityNote(splits) is string missing)

@@ -25,8 +25,9 @@ public static class SamplePictures
 
     /// <summary>Samples <paramref name="count"/> examples with <paramref name="seed"/> and writes the picture.</summary>
     /// <param name="temperature">latent temperature; other than 1 needs an <see cref="ITemperedSampler"/></param>
+    /// <param name="draw">how to draw n examples with the generator (e.g. a chosen diffusion sampler); null: the model's Sample</param>
     public static void Write(string path, IGenerativeModel model, int count, long seed,
-        TensorDataset? reference = null, string title = "model samples", double temperature = 1.0)
+        TensorDataset? reference = null, string title = "model samples", double temperature = 1.0, Func<int, Generator, Tensor>? draw = null)
     {
         if (model is IConditionalSampler { Context: ContextKind.PairedImage } translator && reference?.Targets is not null)
         {
@@ -40,7 +41,8 @@ public static class SamplePictures
         CheckCount(model.EventShape, count);
         ITemperedSampler? tempered = temperature == 1.0 ? null
             : model as ITemperedSampler ?? throw new InvalidInputException("this model does not sample at a temperature; drop --temperature.");
-        Tensor samples = ChunkedSampling.Draw(count, n => tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
+        Tensor samples = ChunkedSampling.Draw(count, n => draw is not null ? draw(n, generator)
+            : tempered is null ? model.Sample(n, generator) : tempered.Sample(n, temperature, generator));
         if (samples.dim() == 4)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));

@@ -107,23 +107,5 @@ public sealed class TranslateCommandTests : IDisposable
         return (Read(16), Read(20));
     }
 
-    /// <summary>An ImageFolder of 20x20 colour PNGs, 12 train and 4 test, two classes, the same relative paths in every style.</summary>
-    private string Style(string name, int ground)
-    {
-        string root = _dir.File(name);
-        if (Directory.Exists(root)) return root;
-        for (int i = 0; i < 16; i++)
-        {
-            var pixels = new byte[20 * 20 * 3];
-            for (int y = 0; y < 20; y++)
-                for (int x = 0; x < 20; x++)
-                {
-                    bool on = Math.Abs(x - 10 - i % 3) < 4 + i % 2 && Math.Abs(y - 10) < 5;
-                    for (int c = 0; c < 3; c++)
-                        pixels[(y * 20 + x) * 3 + c] = (byte)(on ? 240 - 70 * c : ground + 5 * c);
-                }
-            PngFile.Write(Path.Combine(root, i < 12 ? "train" : "test", i % 2 == 0 ? "round" : "square", $"{i}.png"), pixels, 20, 20, 3);
-        }
-        return root;
-    }
+    private string Style(string name, int ground) => PairedColourFolders.WriteStyle(_dir.File(name), ground);
 }

@@ -30,6 +30,13 @@ public sealed class ConditionalDiffusionCommandTests
         Assert.Equal(2, noLabel.Code);
         Assert.Contains("--label", noLabel.Error);
         Assert.Equal(2, CliHost.Run("sample", run, "--label", "4", "--guidance", "2", "--out", directory.File("y.png")).Code);
+        CliOutcome eval = CliHost.Run("eval", run, "--json", "--limit", "8", "--bound-timesteps", "10", "--quality-samples", "0", "--progress", "none");
+        Assert.True(eval.Code == 0, eval.Error);
+        using (var report = System.Text.Json.JsonDocument.Parse(eval.LastLine))
+        {
+            Assert.Equal("bound", report.RootElement.GetProperty("nll_kind").GetString());
+            Assert.Contains("null class", report.RootElement.GetProperty("bound_note").GetString());
+        }
 
         string plain = TrainTinyDdpm(directory, classes: 0);
         CliOutcome refused = CliHost.Run("sample", plain, "--label", "1", "--guidance", "2", "--out", directory.File("z.png"));

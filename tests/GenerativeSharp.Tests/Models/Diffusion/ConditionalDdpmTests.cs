@@ -103,6 +103,9 @@ public sealed class ConditionalDdpmTests
             Assert.True(a.equal(b).all().item<bool>(), sampler.Name);
             Assert.False(a.equal(c).all().item<bool>(), sampler.Name);
         }
+        Tensor unguided = model.SampleClasses(y, 0, model.DefaultSampler, new Generator(9));
+        Tensor guided = model.SampleClasses(y, 1.5, model.DefaultSampler, new Generator(9));
+        Assert.False(unguided.equal(guided).all().item<bool>(), "guidance must change the draw");
         Tensor plain = ((IConditionalSampler)model).Sample(y, new Generator(4));
         Tensor zero = model.SampleClasses(y, 0, model.DefaultSampler, new Generator(4));
         Assert.True(plain.equal(zero).all().item<bool>());
@@ -151,7 +154,7 @@ public sealed class ConditionalDdpmTests
     }
 
     [Fact]
-    public void A_conditional_step_and_guided_sampling_leave_no_live_tensors()
+    public void A_conditional_step_guided_sampling_and_the_ddim_latent_leave_no_live_tensors()
     {
         using var model = Points();
         using var step = new DiffusionStep(model, 1e-3);
@@ -164,6 +167,9 @@ public sealed class ConditionalDdpmTests
         using (NewDisposeScope()) step.Step(new Batch(x, labels), generator);
         using (NewDisposeScope()) model.SampleClasses(y, 2, model.DefaultSampler, generator);
         using (NewDisposeScope()) model.SampleClasses(y, 2, model.AncestralSampler, generator);
+        using (NewDisposeScope()) model.Encode(x);
+        using (NewDisposeScope()) model.Decode(x);
+        using (NewDisposeScope()) model.DecodeClassMix(x.narrow(0, 0, 2), tensor(new[] { 0.5f, 0.5f, 0f, 0f, 0f, 1f }).view(2, 3));
         Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 }

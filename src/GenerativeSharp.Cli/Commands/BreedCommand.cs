@@ -19,7 +19,7 @@ internal static class BreedCommand
 {
     public static Command Create(CliContext context)
     {
-        var directory = new Argument<string>("DIR") { Description = "a run directory of a model with a latent space (gan, dcgan, wgan-gp, cgan, vae)" };
+        var directory = new Argument<string>("DIR") { Description = "a run directory of a model with a latent space (gan, dcgan, wgan-gp, cgan, vae, ddpm on images)" };
         var parents = new Option<string>("--parents") { Description = "comma-separated seeds, e.g. 3,17 (a child's seed works too)", Required = true };
         var children = new Option<int>("--children") { Description = "how many children", DefaultValueFactory = _ => 8 };
         var mutation = new Option<double>("--mutation") { Description = "share of fresh noise in [0, 1]", DefaultValueFactory = _ => 0.25 };

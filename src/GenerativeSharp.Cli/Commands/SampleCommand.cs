@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GenerativeSharp.Data;
 using GenerativeSharp.Models;
+using GenerativeSharp.Models.Diffusion;
 using GenerativeSharp.Models.Diffusion.Samplers;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
@@ -27,9 +28,13 @@ internal static class SampleCommand
         var sampler = new Option<string?>("--sampler") { Description = "diffusion models: ddpm (ancestral, all T steps) or ddim (default, 50 steps, eta 0)" };
         var steps = new Option<int?>("--steps") { Description = "diffusion models: DDIM steps S (default 50)" };
         var eta = new Option<double?>("--eta") { Description = "diffusion models: DDIM noise eta (0 deterministic, 1 ancestral-like; default 0)" };
+        var guidance = new Option<double?>("--guidance")
+        {
+            Description = "class-conditional diffusion models, with --label: classifier-free guidance weight w >= 0 (default 0, the plain conditional model)",
+        };
         var command = new Command("sample", "Draw samples from a trained model into a PNG grid or scatter plot.")
         {
-            directory, count, output, seed, device, label, temperature, sampler, steps, eta,
+            directory, count, output, seed, device, label, temperature, sampler, steps, eta, guidance,
         };
         command.SetAction(parsed =>
         {
@@ -46,7 +51,26 @@ internal static class SampleCommand
             using LoadedCheckpoint checkpoint = Checkpoint.Load(dir, target);
             using var model = checkpoint.Model;
             IDiffusionSampler? chosen = DiffusionSamplerChoice.Parse(model, parsed.GetValue(sampler), parsed.GetValue(steps), parsed.GetValue(eta));
-            if (chosen is not null && (parsed.GetValue(label) is not null || t != 1.0))
+            double? w = parsed.GetValue(guidance);
+            if (w is not null && model.Module is not ConditionalDdpm)
+                throw new InvalidInputException($"--guidance: this {model.Recipe.Info.Name} is not a class-conditional diffusion model (train a ddpm with --set classes=N).");
+            if (w is not null && parsed.GetValue(label) is null)
+                throw new InvalidInputException("--guidance: give the class to guide towards with --label L.");
+            if (model.Module is ConditionalDdpm cddpm && parsed.GetValue(label) is int guided)
+            {
+                if (t != 1.0) throw new InvalidInputException($"--temperature: this {model.Recipe.Info.Name} has no temperature; drop it.");
+                if (guided < 0 || guided >= cddpm.Classes)
+                    throw new InvalidInputException($"--label {guided}: expected a class in [0, {cddpm.Classes - 1}].");
+                IDiffusionSampler run = chosen ?? cddpm.DefaultSampler;
+                var progress = new ProgressReporter(ProgressMode.Auto, context.Error, !Console.IsErrorRedirected);
+                SamplePictures.Write(path, model.Model, n, s, draw: (k, g) =>
+                {
+                    using var labels = torch.full([k], guided, torch.ScalarType.Int64);
+                    return cddpm.SampleClasses(labels, w ?? 0, run, g, (done, all) => progress.Report($"{run.Name} steps", done, all, ""));
+                });
+                progress.Finish();
+            }
+            else if (chosen is not null && (parsed.GetValue(label) is not null || t != 1.0))
                 throw new InvalidInputException($"--{(t != 1.0 ? "temperature" : "label")}: this {model.Recipe.Info.Name} is unconditional and has no temperature; drop it.");
             if (chosen is not null)
             {

@@ -10,6 +10,8 @@ namespace GenerativeSharp.Recipes;
 /// norm clipped at 1, a moving average of the weights for sampling. 2-D points: a residual MLP of width 128, depth 3,
 /// EMA 0.99, Adam 1e-3, batch 512. Images of side divisible by 4 (8 from side 64): a U-Net of base width 32 with
 /// attention at the lowest resolution, EMA 0.999, Adam 2e-4, batch 128, 8-bit pixels as they are (never binarized).
+/// <c>classes=N</c> (labelled data) trains a <see cref="ConditionalDdpm"/> for classifier-free guidance (Ho and Salimans
+/// 2022, arXiv:2207.12598).
 /// </summary>
 public sealed class DdpmRecipe : ModelRecipe<DdpmOptions, Ddpm>
 {
@@ -28,6 +30,9 @@ public sealed class DdpmRecipe : ModelRecipe<DdpmOptions, Ddpm>
         new("channels", "32", "U-Net base width", (o, v) => o with { Channels = SettingValue.Integer("channels", v, 1) }, o => o.Network == DiffusionNetwork.Unet),
         new("attention", "true", "self-attention at the U-Net's lowest resolution", (o, v) => o with { Attention = SettingValue.Boolean("attention", v) },
             o => o.Network == DiffusionNetwork.Unet),
+        new("classes", "0", "classes to condition on (0: unconditional); needs labelled data", (o, v) => o with { Classes = SettingValue.Integer("classes", v, 0) }),
+        new("label_dropout", "0.1", "probability a training label becomes the null class (classifier-free guidance)",
+            (o, v) => o with { LabelDropout = SettingValue.NonNegativeNumber("label_dropout", v) }, o => o.Classes > 0),
         new("ema", "0.999 (images), 0.99 (2-D)", "decay of the weights' moving average used to sample and evaluate",
             (o, v) => o with { Ema = SettingValue.NonNegativeNumber("ema", v) }),
     ];
@@ -49,6 +54,15 @@ public sealed class DdpmRecipe : ModelRecipe<DdpmOptions, Ddpm>
         return UNetNoiseNetwork.Misfit(data.EventShape[1]) is string misfit ? $"{misfit} (use --image-size)" : null;
     }
 
+    /// <summary>classes=N needs labels, at most N classes of them.</summary>
+    protected override string? Refusal(DdpmOptions options, DataDescription data) => options.Classes switch
+    {
+        0 => null,
+        _ when data.ClassCount == 0 => $"with classes={options.Classes} needs labelled data (IDX files with labels, or a folder with one sub-folder per class)",
+        _ when data.ClassCount > options.Classes => $"with classes={options.Classes} cannot take data of {data.ClassCount} classes; set classes={data.ClassCount}",
+        _ => null,
+    };
+
     protected override DdpmOptions DefaultOptions(DataDescription data)
     {
         int levels = data.Values switch { ValueKind.EightBit => 256, ValueKind.Binary => 2, _ => 0 };
@@ -59,5 +73,5 @@ public sealed class DdpmRecipe : ModelRecipe<DdpmOptions, Ddpm>
 
     protected override void Validate(DdpmOptions options) => options.Validate();
 
-    protected override Ddpm Construct(DdpmOptions options) => new(options);
+    protected override Ddpm Construct(DdpmOptions options) => options.Classes > 0 ? new ConditionalDdpm(options) : new Ddpm(options);
 }

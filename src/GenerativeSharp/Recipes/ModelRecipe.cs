@@ -53,6 +53,8 @@ public abstract class ModelRecipe<TOptions, TModel> : IModelRecipe
             options = setter.Apply(options, value);
         }
         Validate(options);
+        if (Refusal(options, data) is string misfit)
+            throw new InvalidInputException($"{Info.Name} {misfit}; got {data.Summary}.");
         string[] ignored = settings.Keys.Where(key => !Setters.First(s => s.Info.Key == key).AppliesTo(options)).ToArray();
         if (ignored.Length > 0)
         {
@@ -104,6 +106,12 @@ public abstract class ModelRecipe<TOptions, TModel> : IModelRecipe
     /// grey-scale images [1, H, W]"), or null when it can.
     /// </summary>
     protected virtual string? Refusal(DataDescription data) => null;
+
+    /// <summary>
+    /// Why the configured <paramref name="options"/> cannot train on <paramref name="data"/> (e.g. a class-conditional
+    /// model on data without labels), completing "MODEL ...", or null when they can.
+    /// </summary>
+    protected virtual string? Refusal(TOptions options, DataDescription data) => null;
 
     protected abstract TOptions DefaultOptions(DataDescription data);
 

@@ -13,9 +13,11 @@ namespace GenerativeSharp.Models.Diffusion;
 /// latent-variable model with a variational bound (<see cref="DiffusionBound"/>). Sampling and the bound use an
 /// exponential moving average of the weights (<see cref="WeightAverage"/>), kept as a second network so checkpoints hold
 /// it. Images in [0, 1] are modelled in [-1, 1]; <see cref="IGenerativeModel.Sample"/> uses DDIM with 50 steps
-/// (fewer when T &lt; 50) and eta 0.
+/// (fewer when T &lt; 50) and eta 0. Its latent space is the deterministic DDIM one (Song et al. sec. 4.3, 5.3): a code is
+/// the starting noise x_T, flattened, <see cref="Decode"/> runs that sampler from it and <see cref="Encode"/> runs it
+/// backwards. A class-conditional model is a <see cref="ConditionalDdpm"/>.
 /// </summary>
-public sealed class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, ITrainable
+public class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, ITrainable, ILatentModel
 {
     /// <summary>Steps of the default sampler (DDIM, eta 0).</summary>
     public const int DefaultSamplingSteps = 50;
@@ -26,17 +28,19 @@ public sealed class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, I
     /// <summary>Time steps an evaluation draws per vector when not told.</summary>
     public const int DefaultVectorBoundTimesteps = 100;
 
-    private readonly nn.Module<Tensor, Tensor, Tensor> network;
-    private readonly nn.Module<Tensor, Tensor, Tensor> average;
+    private readonly NoiseNetwork network;
+    private readonly NoiseNetwork average;
     private readonly WeightAverage averager;
 
     public Ddpm(DdpmOptions options) : base(nameof(Ddpm))
     {
         options.Validate();
+        if (options.Classes > 0 && GetType() == typeof(Ddpm))
+            throw new ArgumentException($"classes={options.Classes}: build a {nameof(ConditionalDdpm)}.", nameof(options));
         Options = options;
         Schedule = options.Schedule == ScheduleKind.Cosine ? NoiseSchedule.Cosine(options.Timesteps) : NoiseSchedule.Linear(options.Timesteps);
-        network = Network(options);
-        average = Network(options);
+        network = Build(options);
+        average = Build(options);
         RegisterComponents();
         averager = new WeightAverage(network, average);
         averager.Update(decay: 0);
@@ -52,15 +56,24 @@ public sealed class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, I
 
     public int DefaultBoundTimesteps => Math.Min(Options.IsImage ? DefaultImageBoundTimesteps : DefaultVectorBoundTimesteps, Options.Timesteps);
 
-    public IDiffusionSampler DefaultSampler => new DdimSampler(Math.Min(DefaultSamplingSteps, Options.Timesteps), eta: 0);
+    public IDiffusionSampler DefaultSampler => LatentSampler;
 
     public IDiffusionSampler AncestralSampler => new AncestralSampler(Options.Variance);
 
-    /// <summary>The trained network's noise prediction (with gradients).</summary>
+    /// <summary>The trained network's noise prediction (with gradients; the null class of a conditional model).</summary>
     public NoisePredictor Predictor => (xt, t) => network.forward(xt, t);
 
-    /// <summary>The moving average's noise prediction, used to sample and to evaluate.</summary>
+    /// <summary>The moving average's noise prediction, used to sample and to evaluate (the null class of a conditional model).</summary>
     public NoisePredictor AveragePredictor => (xt, t) => average.forward(xt, t);
+
+    /// <summary>A DDIM code is x_T flattened: [C * S * S] for images, [D] for vectors.</summary>
+    public long[] LatentShape => [EventShape.Aggregate(1L, (a, b) => a * b)];
+
+    /// <summary>The trained network, with its class context.</summary>
+    protected NoiseNetwork TrainedNetwork => network;
+
+    /// <summary>The moving average, which samples and evaluates.</summary>
+    protected NoiseNetwork AverageNetwork => average;
 
     /// <summary>The simple loss on a batch of data [B, ...event].</summary>
     public StepResult Loss(Tensor batch, Generator? generator = null)
@@ -78,10 +91,42 @@ public sealed class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, I
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        average.eval();
         Tensor noise = Runtime.SeededRandom.Normal([count, .. EventShape], ScalarType.Float32, Device, generator);   // x_T
-        Tensor x = DiffusionSampling.Run(sampler, AveragePredictor, Schedule, noise, generator, clip: Options.IsImage, progress);
-        return FromModelSpace(x).MoveToOuterDisposeScope();
+        return Run(noise, sampler, AveragePredictor, generator, progress).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The DDIM code of each example, x [B, ...event] -> x_T [B, D] (<see cref="DdimSampler.Encode"/>, the default steps).</summary>
+    public Tensor Encode(Tensor x)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        average.eval();
+        Tensor z = LatentSampler.Encode(AveragePredictor, Schedule, ToModelSpace(x), clip: false);   // [B, ...event]
+        return z.reshape(x.shape[0], LatentShape[0]).MoveToOuterDisposeScope();                     // -> [B, D]
+    }
+
+    /// <summary>The example a code stands for: DDIM (eta 0, the default steps) from x_T = z [B, D] -> [B, ...event].</summary>
+    public Tensor Decode(Tensor z) => DecodeWith(z, AveragePredictor);
+
+    /// <summary>Deterministic DDIM from codes z [B, D] under <paramref name="predictor"/>.</summary>
+    protected Tensor DecodeWith(Tensor z, NoisePredictor predictor)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var unused = new Generator(0, Device);                                                     // eta 0 draws nothing that counts
+        Tensor xT = z.to(ScalarType.Float32).to(Device).reshape([z.shape[0], .. EventShape]);          // [B, D] -> [B, ...event]
+        return Run(xT, LatentSampler, predictor, unused, progress: null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sampler of the latent space: DDIM, eta 0, <see cref="DefaultSamplingSteps"/> steps (fewer when T &lt; 50).</summary>
+    public DdimSampler LatentSampler => new(Math.Min(DefaultSamplingSteps, Options.Timesteps), eta: 0);
+
+    /// <summary>The reverse process from x_T [B, ...event] (model space) under <paramref name="predictor"/>, back in data space.</summary>
+    protected Tensor Run(Tensor xT, IDiffusionSampler sampler, NoisePredictor predictor, Generator? generator, Action<int, int>? progress)
+    {
+        average.eval();
+        Tensor x = DiffusionSampling.Run(sampler, predictor, Schedule, xT, generator, clip: Options.IsImage, progress);
+        return FromModelSpace(x);
     }
 
     public Tensor NegativeBound(Tensor x, int timesteps, Generator? generator = null)
@@ -109,9 +154,9 @@ public sealed class Ddpm : nn.Module, IDiffusionModel, IVariationalBoundModel, I
     /// <summary>Images from [-1, 1] back to [0, 1]; vectors as they are.</summary>
     public Tensor FromModelSpace(Tensor x) => Options.IsImage ? ((x + 1) / 2).clamp(0, 1) : x.alias();
 
-    private static nn.Module<Tensor, Tensor, Tensor> Network(DdpmOptions options) => options.Network switch
+    private static NoiseNetwork Build(DdpmOptions options) => options.Network switch
     {
-        DiffusionNetwork.Mlp => new MlpNoiseNetwork(options.EventShape.Aggregate(1L, (a, b) => a * b), options.Hidden, options.Depth),
-        _ => new UNetNoiseNetwork(options.EventShape[0], options.EventShape[1], options.Channels, options.Attention),
+        DiffusionNetwork.Mlp => new MlpNoiseNetwork(options.EventShape.Aggregate(1L, (a, b) => a * b), options.Hidden, options.Depth, options.Classes),
+        _ => new UNetNoiseNetwork(options.EventShape[0], options.EventShape[1], options.Channels, options.Attention, options.Classes),
     };
 }

@@ -57,6 +57,15 @@ public sealed record DdpmOptions
     /// </summary>
     public int Levels { get; init; }
 
+    /// <summary>Classes to condition on (0: unconditional); the class embedding has one more entry, the null class.</summary>
+    public int Classes { get; init; }
+
+    /// <summary>
+    /// Probability that a training label is replaced by the null class, so one network learns both eps(x, t, c) and
+    /// eps(x, t) for classifier-free guidance (Ho and Salimans 2022, arXiv:2207.12598).
+    /// </summary>
+    public double LabelDropout { get; init; } = 0.1;
+
     public bool IsImage => EventShape.Length == 3;
 
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first invalid option.</summary>
@@ -69,6 +78,8 @@ public sealed record DdpmOptions
         if (Depth < 1) throw new InvalidInputException($"depth must be at least 1, got {Depth}.");
         if (Channels < 1) throw new InvalidInputException($"channels must be at least 1, got {Channels}.");
         if (!(Ema >= 0 && Ema < 1)) throw new InvalidInputException($"ema must be in [0, 1), got {Ema}.");
+        if (Classes < 0) throw new InvalidInputException($"classes must be at least 0, got {Classes}.");
+        if (!(LabelDropout >= 0 && LabelDropout < 1)) throw new InvalidInputException($"label_dropout must be in [0, 1), got {LabelDropout}.");
         if (Levels is not (0 or 2 or 256)) throw new InvalidInputException($"levels must be 0, 2 or 256, got {Levels}.");
         if (Network == DiffusionNetwork.Unet)
         {

@@ -11,9 +11,10 @@ namespace GenerativeSharp.Models.Diffusion;
 /// one residual block per level at widths c * mult (mult 1, 2, 2, and 2 more for S &gt;= 64), stride-2 convolutions
 /// down, a middle of block, optional <see cref="SelfAttention2d"/>, block, then back up through blocks on the
 /// concatenated skip and nearest-neighbour upsampling plus a 3x3 convolution; GroupNorm-SiLU and a zero-initialised
-/// 3x3 convolution out. Needs S divisible by 2^(levels - 1).
+/// 3x3 convolution out. Needs S divisible by 2^(levels - 1). With classes, a learned <see cref="ClassEmbedding"/> is
+/// added to the time embedding (Ho and Salimans 2022, arXiv:2207.12598).
 /// </summary>
-public sealed class UNetNoiseNetwork : nn.Module<Tensor, Tensor, Tensor>
+public sealed class UNetNoiseNetwork : NoiseNetwork
 {
     private readonly int embeddingWidth;
     private readonly Sequential time;
@@ -27,8 +28,9 @@ public sealed class UNetNoiseNetwork : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<Convolution2d> upsample = new();
     private readonly GroupNormalization outNorm;
     private readonly Convolution2d output;
+    private readonly ClassEmbedding? classes;
 
-    public UNetNoiseNetwork(long imageChannels, long side, int channels, bool withAttention) : base(nameof(UNetNoiseNetwork))
+    public UNetNoiseNetwork(long imageChannels, long side, int channels, bool withAttention, int classCount = 0) : base(nameof(UNetNoiseNetwork))
     {
         int[] multipliers = Multipliers(side);
         embeddingWidth = channels;
@@ -57,6 +59,7 @@ public sealed class UNetNoiseNetwork : nn.Module<Tensor, Tensor, Tensor>
         }
         outNorm = new GroupNormalization(ResidualBlock.Groups(width), width);
         output = new Convolution2d(width, imageChannels, 3, padding: 1);
+        classes = classCount > 0 ? new ClassEmbedding(classCount, timeWidth) : null;
         using (no_grad())
         {
             output.Weight.zero_();
@@ -75,11 +78,13 @@ public sealed class UNetNoiseNetwork : nn.Module<Tensor, Tensor, Tensor>
         return side % factor == 0 ? null : $"needs images whose side divides by {factor}";
     }
 
-    /// <summary>x_t [B, C, S, S], t [B] int64 -> predicted noise [B, C, S, S].</summary>
-    public override Tensor forward(Tensor xt, Tensor t)
+    /// <summary>x_t [B, C, S, S], t [B] int64, context (see <see cref="NoiseNetwork.Forward"/>) -> predicted noise [B, C, S, S].</summary>
+    public override Tensor Forward(Tensor xt, Tensor t, Tensor? context)
     {
+        if (classes is null && context is not null) throw new ArgumentException("this network is unconditional; it takes no class context.", nameof(context));
         using var scope = NewDisposeScope();
         Tensor embedding = time.forward(TimeEmbedding.Sinusoidal(t, embeddingWidth));   // [B, 4c]
+        if (classes is not null) embedding = embedding + classes.Of(context, xt.shape[0], xt.device);
         Tensor h = input.forward(xt);
         var skips = new List<Tensor>();
         for (int level = 0; level < down.Count; level++)

@@ -14,6 +14,33 @@ public sealed class ReadmeCommandTests
     }
 
     [Fact]
+    public void Readme_synopsis_lists_every_option_of_every_command()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+        int start = readme.IndexOf("## The command line", StringComparison.Ordinal);
+        int open = readme.IndexOf("```\n", start, StringComparison.Ordinal) + 4;
+        string synopsis = readme[open..readme.IndexOf("```", open, StringComparison.Ordinal)];
+        // One entry per command: its first line and the indented lines that continue it.
+        var entries = System.Text.RegularExpressions.Regex.Split(synopsis, @"\n(?=gensharp )")
+            .Select(e => e.Trim()).Where(e => e.StartsWith("gensharp ", StringComparison.Ordinal))
+            .ToDictionary(e => e.Split(' ')[1], e => e);
+        foreach (string command in new[] { "models", "train", "sample", "eval", "interpolate", "chain", "complete", "bench", "breed", "features", "translate", "quickstart" })
+        {
+            Assert.True(entries.ContainsKey(command), $"README synopsis lacks 'gensharp {command}'");
+            string help = CliHost.Run(command, "--help").Out;
+            string options = help[help.IndexOf("Options:", StringComparison.Ordinal)..];
+            foreach (System.Text.RegularExpressions.Match option in System.Text.RegularExpressions.Regex.Matches(options, @"(?m)^\s+(?:-\S+, )*(--[a-z][a-z-]*)"))
+            {
+                string name = option.Groups[1].Value;
+                if (name == "--help") continue;
+                Assert.True(entries[command].Contains(name + " ", StringComparison.Ordinal) || entries[command].Contains(name + "]", StringComparison.Ordinal)
+                    || entries[command].Contains(name + "\n", StringComparison.Ordinal) || entries[command].EndsWith(name, StringComparison.Ordinal),
+                    $"README synopsis of 'gensharp {command}' does not list {name}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Quickstart_through_the_wrapper_writes_samples_and_a_report()
     {
         using var directory = new TempDirectory();

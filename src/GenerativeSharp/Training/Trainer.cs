@@ -28,6 +28,16 @@ public sealed class Trainer(TrainerOptions options)
 
     private double lastSampleSeconds;
 
+    /// <summary>
+    /// The order in which an <see cref="IUnpairedTranslator"/> sees the training targets in <paramref name="epoch"/>: a
+    /// permutation of [0, count) from its own seed, independent of the inputs' order (int64 [count]).
+    /// </summary>
+    public static Tensor UnpairedTargetOrder(long seed, int epoch, long count)
+    {
+        using var generator = new Generator(Seeds.Derive(seed, epoch, 3));
+        return randperm(count, generator: generator);
+    }
+
     /// <param name="pending">metric sums carried over from an interrupted run (see <see cref="Checkpoint.PendingMetricsOf"/>)</param>
     public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
         Generator generator, Device device, CancellationToken cancel, PendingMetrics? pending = null)
@@ -42,7 +52,8 @@ public sealed class Trainer(TrainerOptions options)
         Tensor source = staticTrain ?? data.Train.Examples;
         using Tensor evalSet = PrepareTestSubset(data, state.Binarize);
         long count = source.shape[0];
-        Tensor? order = null;
+        Tensor? order = null, targetOrder = null;
+        bool unpaired = model.Module is IUnpairedTranslator && data.Train.Targets is not null;
         int orderEpoch = -1;
         var sums = new Dictionary<string, double>(pending?.Sums ?? PendingMetrics.None.Sums);
         int summed = pending?.Count ?? 0;
@@ -80,8 +91,10 @@ public sealed class Trainer(TrainerOptions options)
                 if (epoch != orderEpoch)
                 {
                     order?.Dispose();
+                    targetOrder?.Dispose();
                     using var orderGenerator = new Generator(Seeds.Derive(state.Seed, epoch, 1));
                     order = randperm(count, generator: orderGenerator);
+                    targetOrder = unpaired ? UnpairedTargetOrder(state.Seed, epoch, count) : null;
                     orderEpoch = epoch;
                 }
                 IReadOnlyDictionary<string, double> values;
@@ -91,7 +104,8 @@ public sealed class Trainer(TrainerOptions options)
                     Tensor indices = order!.narrow(0, start, Math.Min(state.BatchSize, count - start));
                     Tensor batch = source.index_select(0, indices);
                     Tensor? batchLabels = data.Train.Labels?.index_select(0, indices).to(device);
-                    Tensor? batchTargets = data.Train.Targets?.index_select(0, indices).to(device);
+                    // An unpaired translator's targets come through their own permutation: never the inputs' pairs.
+                    Tensor? batchTargets = data.Train.Targets?.index_select(0, targetOrder?.narrow(0, start, indices.shape[0]) ?? indices).to(device);
                     if (state.Binarize == BinarizationMode.Dynamic)
                     {
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
@@ -136,6 +150,7 @@ public sealed class Trainer(TrainerOptions options)
         finally
         {
             order?.Dispose();
+            targetOrder?.Dispose();
             progress.Finish();
         }
         return new TrainingResult(TrainingOutcome.Completed, state, lastEvaluation);

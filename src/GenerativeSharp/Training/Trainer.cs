@@ -13,7 +13,8 @@ namespace GenerativeSharp.Training;
 /// progress, metrics.jsonl, and at each epoch end an evaluation, a sample picture and an atomic
 /// checkpoint. Everything about the update itself is the <see cref="ITrainingStep"/>'s. The data
 /// position follows from the step count and per-step seeds, and the model's RNG state is saved, so a
-/// resumed run on CPU is bit-identical to an uninterrupted one.
+/// resumed run on CPU is bit-identical to an uninterrupted one. An <see cref="IUnpairedTranslator"/> (CycleGAN) gets
+/// its targets through a second, independent permutation (<see cref="UnpairedTargetOrder"/>), never the inputs' pairs.
 /// </summary>
 public sealed class Trainer(TrainerOptions options)
 {

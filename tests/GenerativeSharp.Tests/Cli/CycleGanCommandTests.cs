@@ -20,6 +20,7 @@ public sealed class CycleGanCommandTests : IDisposable
         CliOutcome trained = CliHost.Run([.. new[] { "train", "cyclegan", "--data", Style("a", 30), "--target", Style("b", 200),
             "--steps", "3", "--out", run }, .. Small]);
         Assert.True(trained.Code == 0, trained.Error);
+        Assert.Contains("cyclegan trains unpaired: domain A is --data, domain B is --target", trained.Out + trained.Error);
 
         string image = _dir.File("in.png");
         var pixels = new byte[40 * 24 * 3];

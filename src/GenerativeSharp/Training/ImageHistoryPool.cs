@@ -46,6 +46,13 @@ public sealed class ImageHistoryPool : IDisposable
             buffer = zeros([Capacity, .. fresh.shape.Skip(1)], fresh.dtype, fresh.device);
             buffer.DetachFromDisposeScope();
         }
+        else if (buffer.device_type != fresh.device_type || buffer.device_index != fresh.device_index)   // loaded from a checkpoint on another device
+        {
+            Tensor moved = buffer.to(fresh.device);
+            moved.DetachFromDisposeScope();
+            buffer.Dispose();
+            buffer = moved;
+        }
         long count = fresh.shape[0];
         float[] coins = SeededRandom.Uniform([count], ScalarType.Float32, CPU, generator).data<float>().ToArray();
         long[] slots = SeededRandom.Integers(Capacity, [count], ScalarType.Int64, CPU, generator).data<long>().ToArray();

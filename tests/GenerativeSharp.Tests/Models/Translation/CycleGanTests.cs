@@ -93,6 +93,29 @@ public sealed class CycleGanTests
     }
 
     [Fact]
+    public void The_generator_player_moves_g_and_f_together_and_each_critic_moves_only_its_own_network()
+    {
+        using var model = new CycleGan(Options(32));
+        using var step = new CycleGanStep(model, 1e-3);
+        Assert.Equal(new[] { "g", "d_a", "d_b" }, step.Game.Players.Select(p => p.Name));
+        var (a, b) = Pix2PixTests.Pairs(2, 32, 4);
+        using (a)
+        using (b)
+        {
+            using var generator = new Generator(3);
+            using var scope = NewDisposeScope();
+            Tensor Snapshot(IEnumerable<TorchSharp.Modules.Parameter> parameters) => cat(parameters.Select(p => p.detach().flatten()).ToList()).clone();
+            Tensor g0 = Snapshot(model.GeneratorParameters), da0 = Snapshot(model.CriticA.parameters()), db0 = Snapshot(model.CriticB.parameters());
+            step.Step(new Batch(a, null, b), generator);
+            Tensor g1 = Snapshot(model.GeneratorParameters), da1 = Snapshot(model.CriticA.parameters()), db1 = Snapshot(model.CriticB.parameters());
+            long generatorCount = model.GeneratorParameters.Sum(p => p.numel());
+            Assert.Equal(generatorCount, step.Game["g"].Parameters.Parameters.Sum(p => p.numel()));            // G and F, one player
+            Assert.True(g1.ne(g0).to(ScalarType.Float32).mean().item<float>() > 0.5, "most of G's and F's weights should move");
+            Assert.True(da1.ne(da0).any().item<bool>() && db1.ne(db0).any().item<bool>(), "both critics should move");
+        }
+    }
+
+    [Fact]
     public void The_ablation_options_switch_their_terms_off()
     {
         var (a, b) = Pix2PixTests.Pairs(2, 32, 3);

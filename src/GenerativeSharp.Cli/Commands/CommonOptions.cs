@@ -24,7 +24,7 @@ internal static class CommonOptions
 
     public static Option<string?> Target() => new("--target")
     {
-        Description = "a folder of images paired with the --data folder by relative path (the true outputs, for image-to-image models)",
+        Description = "a folder of images paired with the --data folder by relative path (the true outputs, for image-to-image models; cyclegan's domain B, its pairing unused in training)",
     };
 
     public static Option<int?> ImageSize() => new("--image-size") { Description = "resize the images of an image folder to N x N (area averaging)" };

@@ -148,9 +148,11 @@ public sealed record EvaluationReport
             json["identity_psnr"] = Round(t.Identity?.Psnr);
             json["identity_ssim"] = Round(t.Identity?.Ssim);
             json["identity_fid"] = Round(t.Identity?.Fid);
+            if (t.CycleL1 is double cycle) json["cycle_l1"] = Round6(cycle);
             json["translation_feature_network"] = t.FeatureNetwork;
             json["translation_note"] = "L1 per pixel on [0, 1]; PSNR (dB, capped at 100) and SSIM (Gaussian 11 x 11, sigma 1.5) per image, " +
-                "averaged; FID of the outputs against the test targets; identity = the input as output";
+                "averaged; FID of the outputs against the test targets; identity = the input as output" +
+                (t.CycleL1 is null ? "" : "; cycle_l1 = mean |F(G(a)) - a| on the test inputs");
         }
         if (Notes.Count > 0) json["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         json["seconds"] = Math.Round(Seconds, 3);
@@ -172,6 +174,7 @@ public sealed record EvaluationReport
         Add("translation_psnr", Translation?.Model.Psnr);
         Add("translation_ssim", Translation?.Model.Ssim);
         Add("translation_fid", Translation?.Model.Fid);
+        Add("cycle_l1", Translation?.CycleL1);
         return fields;
     }
 

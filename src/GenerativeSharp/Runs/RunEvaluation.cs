@@ -84,7 +84,7 @@ public static class RunEvaluation
     }
 
     /// <summary>
-    /// An image-to-image model (pix2pix): no likelihood (nll_kind null, as for GANs), no unconditional samples; its
+    /// An image-to-image model (pix2pix, cyclegan): no likelihood (nll_kind null, as for GANs), no unconditional samples; its
     /// outputs on the split's pairs against the true targets, and the identity baseline (<see cref="TranslationEvaluation"/>).
     /// </summary>
     private static EvaluationReport EvaluateTranslation(IConditionalSampler model, string modelName, string spec, DataSplits splits,

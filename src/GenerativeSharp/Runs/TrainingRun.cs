@@ -89,6 +89,9 @@ public static class TrainingRun
             if (data.Description.HasPairedTarget && model.Module is not IConditionalSampler { Context: ContextKind.PairedImage })
                 messages.WriteLine($"{recipe.Info.Name} does not translate images: it trains on the --data images alone and ignores " +
                     "their paired targets (the run keeps the pairing for evaluation).");
+            if (data.Description.HasPairedTarget && model.Module is IUnpairedTranslator)
+                messages.WriteLine($"{recipe.Info.Name} trains unpaired: domain A is --data, domain B is --target, and each step draws its " +
+                    "B images with a permutation of their own (the pairing by relative path serves only evaluation).");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)

@@ -1,6 +1,7 @@
 using GenerativeSharp.Data;
 using GenerativeSharp.Imaging;
 using GenerativeSharp.Models;
+using GenerativeSharp.Models.Translation;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Training;
@@ -75,8 +76,11 @@ public static class SamplePictures
     /// An image-to-image model's outputs for the first min(<paramref name="count"/>, N) pairs of <paramref name="pairs"/>
     /// (at most 64), as rows input | output | truth (<see cref="TranslationFigure"/>), with the noise of <paramref name="seed"/>.
     /// </summary>
-    public static void WriteTranslations(string path, IConditionalSampler model, TensorDataset pairs, int count, long seed)
+    public static void WriteTranslations(string path, IConditionalSampler model, TensorDataset pairs, int count, long seed,
+        TranslationDirection direction = TranslationDirection.AToB)
     {
+        CycleGan? backward = direction == TranslationDirection.AToB ? null : model as CycleGan
+            ?? throw new InvalidInputException("this model translates only from A to B (it has no B -> A generator): drop --direction b2a.");
         if (pairs.Targets is not Tensor targets)
             throw new InvalidInputException("the data is not paired: a translation figure needs each input's true output (--target DIR2).");
         using var scope = NewDisposeScope();
@@ -86,7 +90,8 @@ public static class SamplePictures
         long n = Math.Min(Math.Min(count, 64), pairs.Count);
         if (n < 1) throw new InvalidInputException("no pairs to translate.");
         Tensor inputs = pairs.Examples.narrow(0, 0, n), truths = targets.narrow(0, 0, n);
-        Tensor outputs = model.Sample(inputs.to(device), generator).cpu();
+        if (backward is not null) (inputs, truths) = (truths, inputs);                            // b2a: rows b | F(b) | its paired a
+        Tensor outputs = backward is null ? model.Sample(inputs.to(device), generator).cpu() : backward.Translate(inputs, TranslationDirection.BToA).cpu();
         TranslationFigure.Write(path, inputs, outputs, truths, scale: inputs.shape[^1] <= 32 ? 2 : 1);
     }
 

@@ -13,7 +13,8 @@ namespace GenerativeSharp.Training;
 /// progress, metrics.jsonl, and at each epoch end an evaluation, a sample picture and an atomic
 /// checkpoint. Everything about the update itself is the <see cref="ITrainingStep"/>'s. The data
 /// position follows from the step count and per-step seeds, and the model's RNG state is saved, so a
-/// resumed run on CPU is bit-identical to an uninterrupted one.
+/// resumed run on CPU is bit-identical to an uninterrupted one. An <see cref="IUnpairedTranslator"/> (CycleGAN) gets
+/// its targets through a second, independent permutation (<see cref="UnpairedTargetOrder"/>), never the inputs' pairs.
 /// </summary>
 public sealed class Trainer(TrainerOptions options)
 {
@@ -27,6 +28,16 @@ public sealed class Trainer(TrainerOptions options)
     public const long EvaluationSeed = 0;
 
     private double lastSampleSeconds;
+
+    /// <summary>
+    /// The order in which an <see cref="IUnpairedTranslator"/> sees the training targets in <paramref name="epoch"/>: a
+    /// permutation of [0, count) from its own seed, independent of the inputs' order (int64 [count]).
+    /// </summary>
+    public static Tensor UnpairedTargetOrder(long seed, int epoch, long count)
+    {
+        using var generator = new Generator(Seeds.Derive(seed, epoch, 3));
+        return randperm(count, generator: generator);
+    }
 
     /// <param name="pending">metric sums carried over from an interrupted run (see <see cref="Checkpoint.PendingMetricsOf"/>)</param>
     public TrainingResult Run(ModelInstance model, ITrainingStep step, DataSplits data, TrainingState state,
@@ -42,7 +53,8 @@ public sealed class Trainer(TrainerOptions options)
         Tensor source = staticTrain ?? data.Train.Examples;
         using Tensor evalSet = PrepareTestSubset(data, state.Binarize);
         long count = source.shape[0];
-        Tensor? order = null;
+        Tensor? order = null, targetOrder = null;
+        bool unpaired = model.Module is IUnpairedTranslator && data.Train.Targets is not null;
         int orderEpoch = -1;
         var sums = new Dictionary<string, double>(pending?.Sums ?? PendingMetrics.None.Sums);
         int summed = pending?.Count ?? 0;
@@ -80,8 +92,10 @@ public sealed class Trainer(TrainerOptions options)
                 if (epoch != orderEpoch)
                 {
                     order?.Dispose();
+                    targetOrder?.Dispose();
                     using var orderGenerator = new Generator(Seeds.Derive(state.Seed, epoch, 1));
                     order = randperm(count, generator: orderGenerator);
+                    targetOrder = unpaired ? UnpairedTargetOrder(state.Seed, epoch, count) : null;
                     orderEpoch = epoch;
                 }
                 IReadOnlyDictionary<string, double> values;
@@ -91,7 +105,8 @@ public sealed class Trainer(TrainerOptions options)
                     Tensor indices = order!.narrow(0, start, Math.Min(state.BatchSize, count - start));
                     Tensor batch = source.index_select(0, indices);
                     Tensor? batchLabels = data.Train.Labels?.index_select(0, indices).to(device);
-                    Tensor? batchTargets = data.Train.Targets?.index_select(0, indices).to(device);
+                    // An unpaired translator's targets come through their own permutation: never the inputs' pairs.
+                    Tensor? batchTargets = data.Train.Targets?.index_select(0, targetOrder?.narrow(0, start, indices.shape[0]) ?? indices).to(device);
                     if (state.Binarize == BinarizationMode.Dynamic)
                     {
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
@@ -136,6 +151,7 @@ public sealed class Trainer(TrainerOptions options)
         finally
         {
             order?.Dispose();
+            targetOrder?.Dispose();
             progress.Finish();
         }
         return new TrainingResult(TrainingOutcome.Completed, state, lastEvaluation);

@@ -23,7 +23,7 @@ public sealed class RecipeTests
         };
         foreach (IModelRecipe recipe in ModelCatalog.All)
         {
-            bool refused = recipe.Info.Name == "pix2pix" || kind switch       // pix2pix needs paired images (tested below)
+            bool refused = recipe.Info.Name is "pix2pix" or "cyclegan" || kind switch   // pix2pix and cyclegan need two image folders (tested below)
             {
                 // NADE and MADE model binary images only; cgan needs labels, which the 2-D toys lack.
                 "points" => recipe.Info.Cell == TaxonomyCell.FullyVisibleBeliefNet || recipe.Info.Name == "cgan",
@@ -102,6 +102,46 @@ public sealed class RecipeTests
         var outputs = ((IConditionalSampler)model.Module).Sample(inputs, generator);
         Assert.Equal(new long[] { 4, channels, side, side }, outputs.shape);
         (step as IDisposable)?.Dispose();
+    }
+
+    [Theory]
+    [InlineData(3, 32)]
+    [InlineData(3, 64)]
+    [InlineData(1, 32)]
+    public void Cyclegan_trains_a_step_on_two_image_domains_of_side_32_and_64(int channels, int side)
+    {
+        DataDescription data = DataDescription.Images([channels, side, side], Classes) with { TargetShape = [channels, side, side] };
+        IModelRecipe recipe = ModelCatalog.Get("cyclegan");
+        string options = recipe.ConfigureOptions(data, new Dictionary<string, string> { ["ngf"] = "4", ["ndf"] = "4", ["blocks"] = "2" });
+        using ModelInstance model = ModelInstance.Create(recipe, options, 0, TorchSharp.torch.CPU);
+        var step = recipe.CreateStep(model.Module, 2e-4);
+        using var generator = new TorchSharp.torch.Generator(1);
+        using var inputs = (TorchSharp.torch.rand([4, channels, side, side], generator: generator) * 255).round() / 255;
+        using var targets = TorchSharp.torch.rand([4, channels, side, side], generator: generator);
+        var values = step.Step(new Batch(inputs, null, targets), generator);
+        Assert.All(values.Values, v => Assert.True(double.IsFinite(v), $"cyclegan at {side}: {string.Join(", ", values)}"));
+        Assert.Contains("cycle_a", values.Keys);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        Assert.Equal(new long[] { 4, channels, side, side }, ((IConditionalSampler)model.Module).Sample(inputs, generator).shape);
+        (step as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void Cyclegan_refuses_a_single_folder_and_points_in_one_line()
+    {
+        IModelRecipe recipe = ModelCatalog.Get("cyclegan");
+        foreach (DataDescription data in new[] { DataDescription.Images([3, 32, 32]), DataDescription.Points() })
+        {
+            var e = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(data, new Dictionary<string, string>()));
+            Assert.StartsWith("cyclegan translates between two image domains: give --data A --target B", e.Message);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        var odd = DataDescription.Images([3, 30, 30]) with { TargetShape = [3, 30, 30] };
+        var side = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(odd, new Dictionary<string, string>()));
+        Assert.Contains("multiple of 4 from 32 to 256", side.Message);
+        var cycle = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(odd with { EventShape = [3, 32, 32], TargetShape = [3, 32, 32] },
+            new Dictionary<string, string> { ["cycle"] = "sideways" }));
+        Assert.Contains("cycle must be both, forward, backward or none", cycle.Message);
     }
 
     [Fact]

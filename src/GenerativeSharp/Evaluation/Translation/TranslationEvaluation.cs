@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenerativeSharp.Data;
 using GenerativeSharp.Models;
+using GenerativeSharp.Models.Translation;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Evaluation.Translation;
@@ -13,6 +14,7 @@ namespace GenerativeSharp.Evaluation.Translation;
 /// the targets (by the hash of the target split, or of the input split when targets and inputs share a
 /// network), as in Isola et al. 2017 (section 4.1) who judge outputs by their realism as well as by per-pixel
 /// error. The identity baseline (output = input) is scored the same way when inputs and targets have one shape.
+/// A <see cref="CycleGan"/> also gets its forward cycle error |F(G(a)) - a| on the test inputs.
 /// </summary>
 public static class TranslationEvaluation
 {
@@ -45,7 +47,8 @@ public static class TranslationEvaluation
             Fid(images));
         TranslationScores scored = Score(outputs);
         TranslationScores? identity = inputs.shape.SequenceEqual(targets.shape) ? Score(inputs) : null;
-        return new TranslationReport(count, "a2b", scored, identity, network?.Name, note, clock.Elapsed.TotalSeconds);
+        double? cycle = model is CycleGan cycleGan ? CycleL1(cycleGan, inputs) : null;
+        return new TranslationReport(count, "a2b", scored, identity, network?.Name, note, clock.Elapsed.TotalSeconds, cycle);
     }
 
     /// <summary>The model's outputs for inputs [N, C_in, S, S], 100 at a time, on the CPU.</summary>
@@ -60,6 +63,23 @@ public static class TranslationEvaluation
             parts.Add(model.Sample(inputs.narrow(0, start, Math.Min(100, inputs.shape[0] - start)).to(device), generator).cpu().MoveToOuterDisposeScope());
         }
         return cat(parts).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// CycleGAN's forward cycle error (Zhu et al. 2017, section 3.2): the mean over pixels of |F(G(a)) - a| on inputs
+    /// [N, C_A, S, S] in [0, 1], 100 at a time.
+    /// </summary>
+    public static double CycleL1(CycleGan model, Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        double sum = 0;
+        for (long start = 0; start < inputs.shape[0]; start += 100)
+        {
+            using var batchScope = NewDisposeScope();
+            Tensor a = inputs.narrow(0, start, Math.Min(100, inputs.shape[0] - start));                 // [n, C_A, S, S]
+            sum += (model.Reconstruct(a).cpu().clamp(0, 1) - a.cpu()).abs().to(ScalarType.Float64).sum().item<double>();
+        }
+        return sum / inputs.numel();
     }
 
     /// <summary>

@@ -13,4 +13,4 @@ public sealed record TranslationScores(double L1, double Psnr, double Ssim, doub
 /// --target); <paramref name="FeatureNetwork"/> names the FID's network, or null with <paramref name="Note"/> saying why.
 /// </summary>
 public sealed record TranslationReport(long TestPairs, string Direction, TranslationScores Model, TranslationScores? Identity,
-    string? FeatureNetwork, string? Note, double Seconds);
+    string? FeatureNetwork, string? Note, double Seconds, double? CycleL1 = null);

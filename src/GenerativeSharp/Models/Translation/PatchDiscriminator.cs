@@ -17,18 +17,23 @@ namespace GenerativeSharp.Models.Translation;
 internal sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Convolution2d> convs = new();
-    private readonly ModuleList<BatchNorm2d> norms = new();
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> norms = new();
     private readonly Convolution2d output;
 
-    public PatchDiscriminator(Pix2PixOptions options) : base(nameof(PatchDiscriminator))
+    public PatchDiscriminator(Pix2PixOptions options)
+        : this(options.InputShape[0] + options.TargetShape[0], options.DiscriminatorWidth, options.DiscriminatorLayers, instanceNorm: false) { }
+
+    /// <summary>
+    /// A PatchGAN on <paramref name="channels"/>-channel inputs; <paramref name="instanceNorm"/> puts instance norm
+    /// (without affine parameters, as in the CycleGAN authors' code) where pix2pix has batch norm.
+    /// </summary>
+    public PatchDiscriminator(long channels, int width, int layers, bool instanceNorm) : base(nameof(PatchDiscriminator))
     {
-        long channels = options.InputShape[0] + options.TargetShape[0];
-        int layers = options.DiscriminatorLayers;
         for (int i = 0; i < layers; i++)
         {
-            long next = (long)options.DiscriminatorWidth << Math.Min(i, 3);
+            long next = (long)width << Math.Min(i, 3);
             convs.Add(new Convolution2d(channels, next, 4, stride: i < layers - 1 ? 2 : 1, padding: 1));
-            if (i > 0) norms.Add(nn.BatchNorm2d(next));
+            if (i > 0) norms.Add(instanceNorm ? nn.InstanceNorm2d(next) : nn.BatchNorm2d(next));
             channels = next;
         }
         output = new Convolution2d(channels, 1, 4, stride: 1, padding: 1);
@@ -47,7 +52,7 @@ internal sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         return r;
     }
 
-    /// <summary>pair [B, C_in + C_out, S, S] in [-1, 1] -> logits [B, 1, P, P], one per patch.</summary>
+    /// <summary>pair [B, C_in + C_out, S, S] (or a single image [B, C, S, S] for CycleGAN) in [-1, 1] -> logits [B, 1, P, P], one per patch.</summary>
     public override Tensor forward(Tensor pair)
     {
         using var scope = NewDisposeScope();

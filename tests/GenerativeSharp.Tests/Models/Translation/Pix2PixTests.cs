@@ -11,6 +11,16 @@ namespace GenerativeSharp.Tests.Models.Translation;
 
 public sealed class Pix2PixTests
 {
+    /// <summary>Builds under the global-random lock with a fixed seed: test classes run in parallel with seeded CLI runs that build models too.</summary>
+    private static Pix2Pix Build(Pix2PixOptions options)
+    {
+        lock (GenerativeSharp.Runtime.GlobalRandom.Lock)
+        {
+            manual_seed(7);
+            return new Pix2Pix(options);
+        }
+    }
+
     private static Pix2PixOptions Options(long channels, long side, int width = 8, int layers = 2) => new()
     {
         InputShape = [channels, side, side], TargetShape = [channels, side, side], GeneratorWidth = width, DiscriminatorWidth = width,
@@ -37,7 +47,7 @@ public sealed class Pix2PixTests
     [InlineData(64, 6)]
     public void The_unet_halves_the_side_down_to_one_and_translates_one_output_per_input(long side, int depth)
     {
-        using var model = new Pix2Pix(Options(3, side));
+        using var model = Build(Options(3, side));
         Assert.Equal(depth, model.Options.Depth);
         var (inputs, targets) = Pairs(2, side, 1);
         using (inputs)
@@ -55,7 +65,7 @@ public sealed class Pix2PixTests
     [Fact]
     public void The_output_depends_on_the_input_at_full_resolution_through_the_skips()
     {
-        using var model = new Pix2Pix(Options(3, 32) with { DropoutBlocks = 0 });
+        using var model = Build(Options(3, 32) with { DropoutBlocks = 0 });
         using var scope = NewDisposeScope();
         var (inputs, _) = Pairs(1, 32, 2);
         Tensor nudged = inputs.clone();
@@ -73,7 +83,7 @@ public sealed class Pix2PixTests
     [Fact]
     public void A_few_steps_on_one_pair_bring_its_l1_well_below_the_identitys()
     {
-        using var model = new Pix2Pix(Options(3, 32, width: 16));
+        using var model = Build(Options(3, 32, width: 16));
         using var step = new Pix2PixStep(model, 2e-3);
         var (inputs, targets) = Pairs(1, 32, 3);
         using (inputs)
@@ -94,7 +104,7 @@ public sealed class Pix2PixTests
     [InlineData(64, 3, 34)]
     public void The_patchgan_sees_exactly_its_stated_receptive_field(long side, int layers, int field)
     {
-        using var model = new Pix2Pix(Options(3, side, layers: layers));
+        using var model = Build(Options(3, side, layers: layers));
         Assert.Equal(field, model.ReceptiveField);
         model.DiscriminatorNetwork.eval();                                                  // batch norm by running statistics: patches are independent
         using var scope = NewDisposeScope();
@@ -113,7 +123,7 @@ public sealed class Pix2PixTests
     [Fact]
     public void The_same_seed_gives_the_same_translation_and_dropout_noise_varies_with_it()
     {
-        using var model = new Pix2Pix(Options(3, 32));
+        using var model = Build(Options(3, 32));
         using var scope = NewDisposeScope();
         var (inputs, _) = Pairs(2, 32, 6);
         Tensor Run(ulong seed)
@@ -153,7 +163,7 @@ public sealed class Pix2PixTests
     [Fact]
     public void A_training_step_and_a_translation_leave_no_live_tensors()
     {
-        using var model = new Pix2Pix(Options(3, 32));
+        using var model = Build(Options(3, 32));
         using var step = new Pix2PixStep(model, 2e-4);
         var (inputs, targets) = Pairs(2, 32, 8);
         using (inputs)
@@ -172,7 +182,7 @@ public sealed class Pix2PixTests
     [Fact]
     public void A_batch_without_targets_is_refused_in_one_line()
     {
-        using var model = new Pix2Pix(Options(3, 32));
+        using var model = Build(Options(3, 32));
         using var step = new Pix2PixStep(model, 2e-4);
         var (inputs, targets) = Pairs(2, 32, 8);
         using (inputs)

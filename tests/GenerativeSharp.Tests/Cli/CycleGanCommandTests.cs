@@ -31,12 +31,12 @@ public sealed class CycleGanCommandTests : IDisposable
             string output = _dir.File($"{direction}.png");
             CliOutcome one = CliHost.Run("translate", run, "--image", image, "--out", output, "--direction", direction);
             Assert.True(one.Code == 0, one.Error);
-            Assert.Equal((32, 32), PngSize(output));
+            Assert.Equal((32, 32), CliAssertions.PngSize(output));
             string grid = _dir.File($"grid-{direction}.png");
             CliOutcome figure = CliHost.Run("translate", run, "--test", "2", "--out", grid, "--direction", direction);
             Assert.True(figure.Code == 0, figure.Error);
             Assert.Contains(direction, figure.Out);
-            Assert.Equal((3 * 64 + 4 * 2, 2 * 64 + 3 * 2), PngSize(grid));
+            Assert.Equal((3 * 64 + 4 * 2, 2 * 64 + 3 * 2), CliAssertions.PngSize(grid));
         }
         Assert.False(File.ReadAllBytes(_dir.File("a2b.png")).SequenceEqual(File.ReadAllBytes(_dir.File("b2a.png"))), "G and F gave the same picture");
 
@@ -47,8 +47,8 @@ public sealed class CycleGanCommandTests : IDisposable
             Assert.True(json.GetProperty(field).GetDouble() is double v && double.IsFinite(v) && v >= 0, field);
         Assert.Equal("a2b", json.GetProperty("direction").GetString());
 
-        AssertOneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("x.png"), "--direction", "sideways"), "expected a2b or b2a");
-        AssertOneLineRefusal(CliHost.Run("sample", run), "cyclegan translates an input image");
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("x.png"), "--direction", "sideways"), "expected a2b or b2a");
+        CliAssertions.OneLineRefusal(CliHost.Run("sample", run), "cyclegan translates an input image");
     }
 
     [Fact]
@@ -58,13 +58,13 @@ public sealed class CycleGanCommandTests : IDisposable
         CliOutcome trained = CliHost.Run("train", "pix2pix", "--data", Style("a", 30), "--target", Style("b", 200), "--steps", "1", "--out", run,
             "--set", "ngf=4", "--set", "ndf=4", "--image-size", "32", "--batch-size", "4", "--progress", "none");
         Assert.True(trained.Code == 0, trained.Error);
-        AssertOneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("x.png"), "--direction", "b2a"),
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("x.png"), "--direction", "b2a"),
             "--direction b2a: pix2pix has no B -> A generator");
         CliOutcome a2b = CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("y.png"), "--direction", "a2b");
         Assert.True(a2b.Code == 0, a2b.Error);
 
         CliOutcome single = CliHost.Run([.. new[] { "train", "cyclegan", "--data", Style("a", 30), "--steps", "1", "--out", _dir.File("single") }, .. Small]);
-        AssertOneLineRefusal(single, "cyclegan translates between two image domains: give --data A --target B");
+        CliAssertions.OneLineRefusal(single, "cyclegan translates between two image domains: give --data A --target B");
     }
 
     [Fact]
@@ -84,20 +84,6 @@ public sealed class CycleGanCommandTests : IDisposable
             "--steps", "4", "--out", split, "--resume", "--progress", "none");
         Assert.True(resumed.Code == 0, resumed.Error);
         Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "checkpoint.safetensors")), File.ReadAllBytes(Path.Combine(split, "checkpoint.safetensors")));
-    }
-
-    private static void AssertOneLineRefusal(CliOutcome outcome, string expected)
-    {
-        Assert.Equal(2, outcome.Code);
-        Assert.Contains(expected, outcome.Error);
-        Assert.Single(outcome.Error.Trim().Split('\n'));
-    }
-
-    private static (int Width, int Height) PngSize(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        int Read(int at) => bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3];
-        return (Read(16), Read(20));
     }
 
     /// <summary>An ImageFolder of 20x20 colour PNGs, 12 train and 4 test, a blob on a ground of the given brightness.</summary>

@@ -34,12 +34,12 @@ public sealed class TranslateCommandTests : IDisposable
         string output = _dir.File("out.png");
         CliOutcome one = CliHost.Run("translate", run, "--image", image, "--out", output);
         Assert.True(one.Code == 0, one.Error);
-        Assert.Equal((32, 32), PngSize(output));
+        Assert.Equal((32, 32), CliAssertions.PngSize(output));
 
         string grid = _dir.File("grid.png");
         CliOutcome figure = CliHost.Run("translate", run, "--test", "3", "--out", grid);
         Assert.True(figure.Code == 0, figure.Error);
-        Assert.Equal((3 * 64 + 4 * 2, 3 * 64 + 4 * 2), PngSize(grid));                    // 3 rows of input | output | truth, scale 2, padding 2
+        Assert.Equal((3 * 64 + 4 * 2, 3 * 64 + 4 * 2), CliAssertions.PngSize(grid));                    // 3 rows of input | output | truth, scale 2, padding 2
 
         CliOutcome eval = CliHost.Run("eval", run, "--json");
         Assert.True(eval.Code == 0, eval.Error);
@@ -69,17 +69,17 @@ public sealed class TranslateCommandTests : IDisposable
     public void Unpaired_data_a_run_that_does_not_translate_and_a_file_that_is_not_an_image_are_refused_in_one_line()
     {
         CliOutcome unpaired = CliHost.Run([.. new[] { "train", "pix2pix", "--data", Style("google", 30), "--steps", "1", "--out", _dir.File("unpaired") }, .. Small]);
-        AssertOneLineRefusal(unpaired, "pix2pix translates paired images: give --data DIR --target DIR2");
+        CliAssertions.OneLineRefusal(unpaired, "pix2pix translates paired images: give --data DIR --target DIR2");
 
         string vae = _dir.File("vae");
         Assert.Equal(0, CliHost.Run("train", "vae", "--data", "toy:moons", "--steps", "2", "--set", "hidden=8", "--out", vae, "--progress", "none").Code);
-        AssertOneLineRefusal(CliHost.Run("translate", vae, "--test", "2", "--out", _dir.File("x.png")), "does not translate images");
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", vae, "--test", "2", "--out", _dir.File("x.png")), "does not translate images");
 
         string run = Train("run", 1);
         string text = _dir.File("notes.png");
         File.WriteAllText(text, "not an image at all");
-        AssertOneLineRefusal(CliHost.Run("translate", run, "--image", text, "--out", _dir.File("y.png")), "not a PNG or JPEG image");
-        AssertOneLineRefusal(CliHost.Run("sample", run), "pix2pix translates an input image");
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--image", text, "--out", _dir.File("y.png")), "not a PNG or JPEG image");
+        CliAssertions.OneLineRefusal(CliHost.Run("sample", run), "pix2pix translates an input image");
     }
 
     [Fact]
@@ -91,20 +91,6 @@ public sealed class TranslateCommandTests : IDisposable
         Assert.Equal("pix2pix", row.GetProperty("recipe").GetString());
         Assert.True(row.GetProperty("step_ms").GetDouble() > 0);
         Assert.True(row.GetProperty("sample_ms_per_item").GetDouble() > 0);
-    }
-
-    private static void AssertOneLineRefusal(CliOutcome outcome, string expected)
-    {
-        Assert.Equal(2, outcome.Code);
-        Assert.Contains(expected, outcome.Error);
-        Assert.Single(outcome.Error.Trim().Split('\n'));
-    }
-
-    private static (int Width, int Height) PngSize(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        int Read(int at) => bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 | bytes[at + 3];
-        return (Read(16), Read(20));
     }
 
     private string Style(string name, int ground) => PairedColourFolders.WriteStyle(_dir.File(name), ground);

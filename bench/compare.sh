@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares GenerativeSharp's training-step times with PyTorch peers of the same workloads.
-# Runs `./gensharp bench vae conv-stack --json` from the repository root, then bench/peers/vae_step.py and
-# bench/peers/conv_stack.py with the same device, threads and repeats, and prints one table.
+# Runs `./gensharp bench vae conv-stack pix2pix --json` from the repository root, then bench/peers/vae_step.py,
+# bench/peers/conv_stack.py and bench/peers/pix2pix_step.py with the same device, threads and repeats, and prints one table.
 #
 #   bench/compare.sh [--device cpu|cuda] [--repeats N] [--threads N] [--peer-channels-last]
 #
@@ -50,16 +50,16 @@ if [ -n "${GENSHARP_BENCH_JSON:-}" ]; then
   cp "$GENSHARP_BENCH_JSON" "$tmp/gensharp.json"
 else
   gs_threads="${GENSHARP_THREADS:-$threads}"
-  echo "compare.sh: ./gensharp bench vae conv-stack --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
+  echo "compare.sh: ./gensharp bench vae conv-stack pix2pix --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
   if [ "$gs_threads" = default ]; then
-    (cd "$root" && ./gensharp bench vae conv-stack --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && ./gensharp bench vae conv-stack pix2pix --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   else
-    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench vae conv-stack --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench vae conv-stack pix2pix --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   fi
 fi
 
 peers=()
-for peer in vae_step conv_stack; do
+for peer in vae_step conv_stack pix2pix_step; do
   echo "compare.sh: $python bench/peers/$peer.py --device $device --threads $threads --repeats $repeats" >&2
   extra=()
   [ "$peer" = conv_stack ] && extra=("${peer_layout[@]}")

@@ -15,7 +15,7 @@ namespace GenerativeSharp.Cli.Commands;
 /// (resized to the model's side by area averaging; written at the model's side), or <c>--test N --out grid.png</c>:
 /// rows input | output | truth for the first N test pairs of the run's data. <c>--direction b2a</c> runs a CycleGAN's
 /// B -> A generator F instead of G (domain A is the run's --data, B its --target); a model with no B -> A generator
-/// (pix2pix) refuses it in one line.
+/// (pix2pix) refuses it in one line. <c>--cycle</c> with <c>--test N</c> draws a CycleGAN's two directions and both cycles.
 /// </summary>
 internal static class TranslateCommand
 {
@@ -29,12 +29,16 @@ internal static class TranslateCommand
         {
             Description = "a2b (the run's --data to its --target, the default) or b2a (cyclegan's F: B -> A)", DefaultValueFactory = _ => "a2b",
         };
+        var cycleFigure = new Option<bool>("--cycle")
+        {
+            Description = "with --test N on a cyclegan: rows a | G(a) | F(G(a)) | b | F(b) | G(F(b)), both directions and their cycles",
+        };
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
         var dataRoot = CommonOptions.DataRoot();
         var command = new Command("translate", "Translate an image with an image-to-image model (pix2pix, cyclegan), or draw a figure of its test pairs.")
         {
-            directory, image, test, output, direction, seed, device, dataRoot,
+            directory, image, test, output, direction, cycleFigure, seed, device, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -64,9 +68,19 @@ internal static class TranslateCommand
             CycleGan? cycle = model.Module as CycleGan;
             if (way == TranslationDirection.BToA && cycle is null)
                 throw new InvalidInputException($"--direction b2a: {model.Recipe.Info.Name} has no B -> A generator (only cyclegan translates both ways); drop --direction b2a.");
+            if (parsed.GetValue(cycleFigure) && (cycle is null || pairs is null))
+                throw new InvalidInputException(cycle is null
+                    ? $"--cycle: {model.Recipe.Info.Name} has no B -> A generator (only cyclegan has cycles); drop --cycle."
+                    : "--cycle draws test pairs: give --test N.");
             if (pairs is int count)
             {
                 using DataSplits splits = TrainingRun.LoadData(checkpoint.State, parsed.GetValue(dataRoot), context.Error);
+                if (parsed.GetValue(cycleFigure))
+                {
+                    SamplePictures.WriteCycles(path, cycle!, splits.Test, count);
+                    context.Out.WriteLine($"wrote {Math.Min(count, splits.Test.Count)} test pairs (a | G(a) | F(G(a)) | b | F(b) | G(F(b))) of cyclegan to {path}");
+                    return ExitCodes.Success;
+                }
                 SamplePictures.WriteTranslations(path, translator, splits.Test, count, s, way);
                 context.Out.WriteLine($"wrote {Math.Min(count, splits.Test.Count)} test pairs (input | output | truth) of {model.Recipe.Info.Name}" +
                     $"{(cycle is null ? "" : way == TranslationDirection.AToB ? ", a2b" : ", b2a")} to {path}");

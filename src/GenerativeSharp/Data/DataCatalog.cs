@@ -10,7 +10,8 @@ namespace GenerativeSharp.Data;
 /// <item>"toy:NAME": one of the seven 2-D densities of <see cref="ToyDensities"/>;</item>
 /// <item>a directory of IDX files in the MNIST layout;</item>
 /// <item>a folder of PNG or JPEG images laid out as torchvision's ImageFolder (<see cref="ImageFolder"/>),
-/// optionally paired with a target folder and resized.</item>
+/// optionally paired with a target folder and resized;</item>
+/// <item>"edges:SPEC": any of the image data above paired with its own edge maps (<see cref="EdgeMapPairs"/>).</item>
 /// </list>
 /// </summary>
 public static class DataCatalog
@@ -35,6 +36,14 @@ public static class DataCatalog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sources);
         string text = spec.Trim();
+        if (EdgeMapPairs.Matches(text))
+        {
+            if (options.Target is not null)
+                throw new InvalidInputException($"{spec}: edges:DATA pairs each image with its own edge map; --target is not taken.");
+            string inner = text[EdgeMapPairs.Prefix.Length..];
+            return EdgeMapPairs.From(spec, Load(inner, options, sources));
+        }
+
         if (text.Length > 0 && Directory.Exists(text) && !IdxDirectory.HasImages(text) && ImageFolder.Contains(text))
         {
             return LoadImageFolder(spec, text, options);
@@ -68,7 +77,7 @@ public static class DataCatalog
         }
 
         throw new InvalidInputException(
-            $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, {EmbeddedDigits.Name} (embedded), toy:NAME ({ToyDensities.NameList}) or a directory of IDX files");
+            $"unknown dataset '{spec}': expected {string.Join(", ", NamedDatasets)}, {EmbeddedDigits.Name} (embedded), toy:NAME ({ToyDensities.NameList}), a directory of IDX files, an image folder or edges:DATA");
     }
 
     private static DataSplits LoadImageFolder(string spec, string directory, DataOptions options)

@@ -9,7 +9,7 @@ namespace GenerativeSharp.Recipes;
 /// pix2pix (Isola et al., "Image-to-Image Translation with Conditional Adversarial Networks", CVPR 2017,
 /// arXiv:1611.07004): a U-Net generator and a PatchGAN discriminator trained with the conditional GAN loss
 /// plus 100 x L1, Adam 2e-4 with beta1 0.5. Paired images only (<c>--data A --target B</c>), grey or colour,
-/// of side 32, 64, 128 or 256. The paper's widths are 64; the CPU defaults here are ngf = ndf = 32, batch 16
+/// of any side from 9 to 256 (padded to a power of two inside the U-Net). The paper's widths are 64; the CPU defaults here are ngf = ndf = 32, batch 16
 /// (the paper used 1 to 10). The PatchGAN has 2 blocks (16 x 16 patches) at 32 px, 3 (34 x 34) at 64 px and
 /// the paper's 4 (70 x 70) from 128 px.
 /// </summary>
@@ -45,12 +45,8 @@ public sealed class Pix2PixRecipe : ModelRecipe<Pix2PixOptions, Pix2Pix>
 
     protected override Pix2PixOptions DefaultOptions(DataDescription data)
     {
-        long side = data.EventShape[1];
-        int depth = (int)Math.Round(Math.Log2(Math.Max(side, 2)));
-        return new Pix2PixOptions
-        {
-            InputShape = data.EventShape, TargetShape = data.TargetShape!, DiscriminatorLayers = Math.Clamp(depth - 3, 1, 4),
-        };
+        var options = new Pix2PixOptions { InputShape = data.EventShape, TargetShape = data.TargetShape! };
+        return options with { DiscriminatorLayers = Math.Clamp(options.Depth - 3, 1, 4) };
     }
 
     protected override void Validate(Pix2PixOptions options) => options.Validate();

@@ -95,6 +95,23 @@ public static class SamplePictures
         TranslationFigure.Write(path, inputs, outputs, truths, scale: inputs.shape[^1] <= 32 ? 2 : 1);
     }
 
+    /// <summary>
+    /// A CycleGAN's two directions and its cycles (Zhu et al. 2017, figure 4) on the first min(<paramref name="count"/>, N, 64)
+    /// test pairs: rows a | G(a) | F(G(a)) | b | F(b) | G(F(b)), where b is the a's counterpart in the target folder.
+    /// </summary>
+    public static void WriteCycles(string path, CycleGan model, TensorDataset pairs, int count)
+    {
+        if (pairs.Targets is not Tensor targets)
+            throw new InvalidInputException("the data is not paired: the cycle figure shows each test input with its counterpart (--target DIR2).");
+        using var scope = NewDisposeScope();
+        long n = Math.Min(Math.Min(count, 64), pairs.Count);
+        if (n < 1) throw new InvalidInputException("no pairs to translate.");
+        Tensor a = pairs.Examples.narrow(0, 0, n), b = targets.narrow(0, 0, n);
+        Tensor ab = model.Translate(a, TranslationDirection.AToB), ba = model.Translate(b, TranslationDirection.BToA);
+        Tensor aba = model.Translate(ab, TranslationDirection.BToA), bab = model.Translate(ba, TranslationDirection.AToB);
+        TranslationFigure.WriteColumns(path, [a, ab.cpu(), aba.cpu(), b, ba.cpu(), bab.cpu()], scale: a.shape[^1] <= 32 ? 2 : 1);
+    }
+
     /// <summary>Data (left, when given) and samples (right) on the same axes.</summary>
     public static void WriteScatter(string path, Tensor samples, TensorDataset? reference, string title)
     {

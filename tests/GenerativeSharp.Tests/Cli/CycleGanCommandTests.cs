@@ -40,6 +40,13 @@ public sealed class CycleGanCommandTests : IDisposable
         }
         Assert.False(File.ReadAllBytes(_dir.File("a2b.png")).SequenceEqual(File.ReadAllBytes(_dir.File("b2a.png"))), "G and F gave the same picture");
 
+        string cycles = _dir.File("cycles.png");
+        CliOutcome cycleFigure = CliHost.Run("translate", run, "--test", "3", "--cycle", "--out", cycles);
+        Assert.True(cycleFigure.Code == 0, cycleFigure.Error);
+        Assert.Contains("a | G(a) | F(G(a)) | b | F(b) | G(F(b))", cycleFigure.Out);
+        Assert.Equal((6 * 64 + 7 * 2, 3 * 64 + 4 * 2), CliAssertions.PngSize(cycles));                  // 3 rows of 6 images
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--image", image, "--cycle", "--out", _dir.File("c.png")), "--cycle draws test pairs");
+
         CliOutcome eval = CliHost.Run("eval", run, "--json");
         Assert.True(eval.Code == 0, eval.Error);
         JsonElement json = JsonDocument.Parse(eval.LastLine).RootElement;
@@ -60,6 +67,8 @@ public sealed class CycleGanCommandTests : IDisposable
         Assert.True(trained.Code == 0, trained.Error);
         CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("x.png"), "--direction", "b2a"),
             "--direction b2a: pix2pix has no B -> A generator");
+        CliAssertions.OneLineRefusal(CliHost.Run("translate", run, "--test", "2", "--cycle", "--out", _dir.File("z.png")),
+            "--cycle: pix2pix has no B -> A generator");
         CliOutcome a2b = CliHost.Run("translate", run, "--test", "2", "--out", _dir.File("y.png"), "--direction", "a2b");
         Assert.True(a2b.Code == 0, a2b.Error);
 

@@ -83,6 +83,29 @@ public sealed class TranslateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Pix2pix_learns_edges_to_images_on_grey_data_of_a_side_that_is_not_a_power_of_two()
+    {
+        string idx = SyntheticImages.WriteIdxDirectory(_dir.File("idx"), trainCount: 32, testCount: 8);
+        string run = _dir.File("edges");
+        CliOutcome trained = CliHost.Run("train", "pix2pix", "--data", "edges:" + idx, "--steps", "2", "--batch-size", "4",
+            "--set", "ngf=8", "--set", "ndf=8", "--out", run, "--progress", "none");
+        Assert.True(trained.Code == 0, trained.Error);
+        Assert.Contains("edge maps (Canny", trained.Out + trained.Error);
+
+        string grid = _dir.File("edges-grid.png");
+        CliOutcome figure = CliHost.Run("translate", run, "--test", "2", "--out", grid);
+        Assert.True(figure.Code == 0, figure.Error);
+        Assert.Equal((3 * 24 + 4 * 2, 2 * 24 + 3 * 2), CliAssertions.PngSize(grid));                    // 12 px images at scale 2
+
+        CliOutcome eval = CliHost.Run("eval", run, "--json");
+        Assert.True(eval.Code == 0, eval.Error);
+        JsonElement json = JsonDocument.Parse(eval.LastLine).RootElement;
+        Assert.Equal(8, json.GetProperty("test_pairs").GetInt64());
+        Assert.True(json.GetProperty("identity_l1").GetDouble() > 0);                                   // the edge map as the answer
+        Assert.True(double.IsFinite(json.GetProperty("translation_ssim").GetDouble()));
+    }
+
+    [Fact]
     public void Bench_times_pix2pix_on_paired_colour_images()
     {
         CliOutcome bench = CliHost.Run("bench", "pix2pix", "--json", "--repeats", "2");

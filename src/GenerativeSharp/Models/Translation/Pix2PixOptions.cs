@@ -2,9 +2,9 @@ namespace GenerativeSharp.Models.Translation;
 
 /// <summary>
 /// The options of <see cref="Pix2Pix"/> (Isola et al., "Image-to-Image Translation with Conditional
-/// Adversarial Networks", CVPR 2017, arXiv:1611.07004). Input and target images share their side S, a
-/// power of two from 32 to 256; the U-Net downsamples log2(S) times (5 at 32 px, 6 at 64 px, 8 at the
-/// paper's 256) to a 1 x 1 bottleneck.
+/// Adversarial Networks", CVPR 2017, arXiv:1611.07004). Input and target images share their side S, from 9
+/// to 256; the U-Net works on the next power of two P >= S (S itself at 32, 64, 128, 256; 32 for Fashion-MNIST's
+/// 28), downsampling log2(P) times (5 at 32 px, 6 at 64 px, 8 at the paper's 256) to a 1 x 1 bottleneck.
 /// </summary>
 public sealed record Pix2PixOptions
 {
@@ -39,8 +39,11 @@ public sealed record Pix2PixOptions
     /// <summary>The image side S.</summary>
     public long Side => TargetShape[1];
 
-    /// <summary>Downsamplings of the U-Net: log2(S).</summary>
-    public int Depth => (int)Math.Round(Math.Log2(Side));
+    /// <summary>The side the U-Net works at: the smallest power of two P >= S (inputs are padded to it, outputs cropped back).</summary>
+    public long PaddedSide => (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(Side, 1));
+
+    /// <summary>Downsamplings of the U-Net: log2(P).</summary>
+    public int Depth => System.Numerics.BitOperations.Log2((ulong)PaddedSide);
 
     /// <summary>Refuses options no pix2pix can have, in one line.</summary>
     public void Validate()
@@ -53,8 +56,8 @@ public sealed record Pix2PixOptions
         if (TargetShape[2] != side || InputShape[1] != side || InputShape[2] != side)
             throw new InvalidInputException($"pix2pix needs square inputs and targets of one side; got [{string.Join(", ", InputShape)}] -> " +
                 $"[{string.Join(", ", TargetShape)}] (use --image-size N).");
-        if (side < 32 || side > 256 || (side & (side - 1)) != 0)
-            throw new InvalidInputException($"pix2pix needs an image side of 32, 64, 128 or 256 (the U-Net halves it down to 1 x 1); got {side} (use --image-size 32).");
+        if (side < 9 || side > 256)
+            throw new InvalidInputException($"pix2pix needs an image side from 9 to 256 (the U-Net pads it to a power of two from 16 and halves that down to 1 x 1); got {side} (use --image-size N).");
         if (GeneratorWidth < 1 || DiscriminatorWidth < 1) throw new InvalidInputException("ngf and ndf must be at least 1.");
         if (DiscriminatorLayers < 1 || DiscriminatorLayers > Depth - 1)
             throw new InvalidInputException($"d_layers must be from 1 to {Depth - 1} at side {side}; got {DiscriminatorLayers}.");

@@ -17,6 +17,8 @@ namespace GenerativeSharp.Models.Translation;
 /// <see cref="Pix2PixOptions.DropoutBlocks"/> decoder blocks, at test time too.
 /// Activations come before each convolution here (LeakyReLU / ReLU of the previous feature), which is the
 /// same network arranged so that the skips carry the pre-activation features.
+/// A side S that is not a power of two is padded by reflection to the next one, P, and the output cropped back to S
+/// (28 -> 32 -> 28 for Fashion-MNIST): the U-Net's halvings need a power of two.
 /// </summary>
 internal sealed class UnetGenerator : nn.Module
 {
@@ -26,11 +28,15 @@ internal sealed class UnetGenerator : nn.Module
     private readonly ModuleList<BatchNorm2d> upNorms = new();
     private readonly int depth;
     private readonly int dropoutBlocks;
+    private readonly long side;
+    private readonly long paddedSide;
 
     public UnetGenerator(Pix2PixOptions options) : base(nameof(UnetGenerator))
     {
         depth = options.Depth;
         dropoutBlocks = options.DropoutBlocks;
+        side = options.Side;
+        paddedSide = options.PaddedSide;
         long[] width = [.. Enumerable.Range(0, depth).Select(i => (long)options.GeneratorWidth << Math.Min(i, 3))];   // channels of f_1 .. f_D
         long channels = options.InputShape[0];
         for (int i = 0; i < depth; i++)
@@ -56,8 +62,9 @@ internal sealed class UnetGenerator : nn.Module
     public Tensor Forward(Tensor x, Generator? generator)
     {
         using var scope = NewDisposeScope();
-        var features = new List<Tensor>(depth);                                          // f_1 [B, ngf, S/2, S/2] .. f_D [B, 8 ngf, 1, 1]
-        Tensor h = x;
+        var features = new List<Tensor>(depth);                                          // f_1 [B, ngf, P/2, P/2] .. f_D [B, 8 ngf, 1, 1]
+        long before = (paddedSide - side) / 2, after = paddedSide - side - before;
+        Tensor h = before + after == 0 ? x : nn.functional.pad(x, [before, after, before, after], PaddingModes.Reflect);   // [B, C_in, P, P]
         for (int i = 0; i < depth; i++)
         {
             h = downs[i].forward(i == 0 ? h : nn.functional.leaky_relu(h, 0.2));       // side / 2
@@ -70,6 +77,8 @@ internal sealed class UnetGenerator : nn.Module
             if (j < dropoutBlocks) u = PaperNoise.Dropout(u, generator);
             h = cat([u, features[depth - 2 - j]], 1);                                    // [B, 2 width, s, s]: the skip
         }
-        return ups[depth - 1].forward(nn.functional.relu(h)).tanh().MoveToOuterDisposeScope();   // [B, C_out, S, S]
+        Tensor y = ups[depth - 1].forward(nn.functional.relu(h)).tanh();                  // [B, C_out, P, P]
+        if (before + after > 0) y = y.narrow(2, before, side).narrow(3, before, side);   // [B, C_out, S, S]
+        return y.MoveToOuterDisposeScope();
     }
 }

@@ -45,6 +45,8 @@ public sealed class Pix2PixTests
     [Theory]
     [InlineData(32, 5)]
     [InlineData(64, 6)]
+    [InlineData(28, 5)]                                                                                // padded to 32, cropped back
+    [InlineData(12, 4)]                                                                                // padded to 16
     public void The_unet_halves_the_side_down_to_one_and_translates_one_output_per_input(long side, int depth)
     {
         using var model = Build(Options(3, side));
@@ -60,6 +62,15 @@ public sealed class Pix2PixTests
             Assert.Equal(ContextKind.PairedImage, model.Context);
             Assert.Throws<InvalidInputException>(() => model.Sample(3));
         }
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(300)]
+    public void A_side_outside_9_to_256_is_refused_in_one_line(long side)
+    {
+        var refused = Assert.Throws<InvalidInputException>(() => Options(1, side).Validate());
+        Assert.Contains("side from 9 to 256", refused.Message);
     }
 
     [Fact]

@@ -110,15 +110,19 @@ internal static class EvalCommand
             output.WriteLine($"  modes_covered {m.ModesCovered} of {m.Modes}; high_quality_share {m.HighQualityShare:0.000} (within 3 std of a mode)");
         if (report.Translation is { } t)
         {
-            output.WriteLine($"  translation {t.Direction}, {t.TestPairs} pairs: L1 per pixel, PSNR dB, SSIM per image (averaged), FID vs the targets" +
-                (t.FeatureNetwork is string f ? $" ({f} features)" : ""));
-            output.WriteLine($"    model     L1 {t.Model.L1:0.0000}  PSNR {t.Model.Psnr:0.00}  SSIM {t.Model.Ssim:0.0000}  FID {(t.Model.Fid is double mf ? mf.ToString("0.00") : "-")}");
+            output.WriteLine(t.Paired
+                ? $"  translation {t.Direction}, {t.TestPairs} pairs: L1 per pixel, PSNR dB, SSIM per image (averaged), FID vs the targets" + (t.FeatureNetwork is string f ? $" ({f} features)" : "")
+                : $"  translation {t.Direction}, {t.TestPairs} test inputs of unpaired domains: FID vs B's test images" + (t.FeatureNetwork is string g ? $" ({g} features)" : ""));
+            output.WriteLine($"    model     L1 {Number(t.Model.L1, "0.0000")}  PSNR {Number(t.Model.Psnr, "0.00")}  SSIM {Number(t.Model.Ssim, "0.0000")}  FID {Number(t.Model.Fid, "0.00")}");
             if (t.Identity is { } id)
-                output.WriteLine($"    identity  L1 {id.L1:0.0000}  PSNR {id.Psnr:0.00}  SSIM {id.Ssim:0.0000}  FID {(id.Fid is double idf ? idf.ToString("0.00") : "-")}");
+                output.WriteLine($"    identity  L1 {Number(id.L1, "0.0000")}  PSNR {Number(id.Psnr, "0.00")}  SSIM {Number(id.Ssim, "0.0000")}  FID {Number(id.Fid, "0.00")}");
         }
+        if (report.Translation?.CycleL1 is double cycle) output.WriteLine($"    cycle     L1 {cycle:0.0000} (|F(G(a)) - a|)");
         foreach (string note in report.Notes) output.WriteLine($"  note: {note}");
         if (report.TrueNllNats is double truth)
             output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats (true density on these points: {CommonOptions.Format(report.TrueDensityTestNllNats ?? double.NaN)}); " +
                 $"KL gap {CommonOptions.Format(report.KlGapNats ?? double.NaN)} +- {CommonOptions.Format(report.KlGapStdErr ?? double.NaN)} nats (paired)");
     }
+
+    private static string Number(double? value, string format) => value is double v ? v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

@@ -88,10 +88,10 @@ public static class DataCatalog
         TensorDataset train = content.Train.Data, test = content.Test.Data;                  // DataSplits owns them from here
         var description = DataDescription.Images(train.EventShape, content.ClassNames) with
         {
-            TargetShape = train.Targets?.shape[1..],
+            TargetShape = train.Targets?.shape[1..], TargetsPaired = train.TargetsPaired,
         };
         string source = Path.GetFullPath(directory) + (content.SplitByHash ? " (test: 10% by path hash)" : "")
-            + (options.Target is null ? "" : $", paired with {Path.GetFullPath(options.Target)}");
+            + (options.Target is null ? "" : $", {(train.TargetsPaired ? "paired" : "unpaired")} with {Path.GetFullPath(options.Target)}");
         try
         {
             return new DataSplits(spec, source, description, train, test, toy: null);

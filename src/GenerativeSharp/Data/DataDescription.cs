@@ -35,6 +35,12 @@ public sealed record DataDescription
     /// <summary>The shape of each example's paired target ([C, H, W]), or null when the data is not paired.</summary>
     public long[]? TargetShape { get; init; }
 
+    /// <summary>
+    /// Whether target i is example i's true output (true), or the targets are a second, unpaired domain of images
+    /// (false: two folders with no file names in common, for CycleGAN). Meaningful only with a <see cref="TargetShape"/>.
+    /// </summary>
+    public bool TargetsPaired { get; init; } = true;
+
     /// <summary>How many classes the labels index (0 when unlabelled).</summary>
     public int ClassCount => ClassNames.Count;
 
@@ -88,7 +94,8 @@ public sealed record DataDescription
                 ? $"{(IsColour ? "colour" : IsGrey ? "grey-scale" : $"{Channels}-channel")} {ValueName} images [{string.Join(", ", EventShape)}]"
                 : $"{ValueName} points [{string.Join(", ", EventShape)}]";
             if (ClassCount > 0) what += $", {ClassCount} classes";
-            if (TargetShape is not null) what += $", paired with [{string.Join(", ", TargetShape)}] targets";
+            if (TargetShape is not null)
+                what += TargetsPaired ? $", paired with [{string.Join(", ", TargetShape)}] targets" : $", beside an unpaired domain of [{string.Join(", ", TargetShape)}] images";
             return what;
         }
     }

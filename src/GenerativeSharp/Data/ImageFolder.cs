@@ -37,7 +37,8 @@ public static class ImageFolder
     /// DIR2 at the same path relative to DIR (train/x.png with DIR2/train/x.png). Images without a partner
     /// are left out, counted in <see cref="ImageFolderContent.UnmatchedCount"/> and reported in one line to
     /// <paramref name="progress"/>. Targets get their channel count the same way, from the loaded targets,
-    /// and must have the inputs' size unless resized.</para>
+    /// and must have the inputs' size unless resized. When no file of DIR has a partner in DIR2 at all, the two
+    /// folders are read as unpaired domains instead (<see cref="UnpairedDomains"/>).</para>
     /// <para>Files are decoded in parallel on all cores and written straight into the tensors.</para>
     /// </summary>
     /// <exception cref="InvalidInputException">A folder is missing or has no images, the training split
@@ -51,6 +52,8 @@ public static class ImageFolder
         if (imageSize is < 1) throw new InvalidInputException($"--image-size must be at least 1, got {imageSize}.");
 
         ImageFolderLayout layout = ImageFolderLayout.Scan(directory);
+        if (targetDirectory is not null && !layout.Images.Any(image => File.Exists(PartnerOf(layout, image, targetDirectory))))
+            return UnpairedDomains.Load(directory, targetDirectory, imageSize, progress);
         (IReadOnlyList<ImageFolderEntry> images, string[] partners) = targetDirectory is null
             ? (layout.Images, [])
             : Pair(layout, directory, targetDirectory, progress);
@@ -96,7 +99,7 @@ public static class ImageFolder
         ImageFolderLayout layout, string directory, string targetDirectory, TextWriter? progress)
     {
         var paired = layout.Images
-            .Select(image => (image, partner: Path.Combine(targetDirectory, layout.SplitRoot(image.Split), image.RelativePath)))
+            .Select(image => (image, partner: PartnerOf(layout, image, targetDirectory)))
             .Where(pair => File.Exists(pair.partner))
             .ToArray();
         if (paired.Length == 0)
@@ -118,6 +121,9 @@ public static class ImageFolder
 
         return ([.. paired.Select(pair => pair.image)], [.. paired.Select(pair => pair.partner)]);
     }
+
+    private static string PartnerOf(ImageFolderLayout layout, ImageFolderEntry image, string targetDirectory) =>
+        Path.Combine(targetDirectory, layout.SplitRoot(image.Split), image.RelativePath);
 
     private static void RequireDirectory(string directory)
     {

@@ -10,8 +10,10 @@ namespace GenerativeSharp.Data;
 public sealed class TensorDataset : IDisposable
 {
     /// <summary>Wraps the tensors; the dataset takes ownership and disposes them.</summary>
+    /// <param name="targetsPaired">true: target i belongs to example i (N targets); false: the targets are an unpaired
+    /// second domain of any count M (CycleGAN's B images), never indexed by an example's index</param>
     /// <exception cref="ArgumentException">The examples are not float32 with a leading example dimension, or the labels are not int64 [N].</exception>
-    public TensorDataset(torch.Tensor examples, torch.Tensor? labels, torch.Tensor? targets = null)
+    public TensorDataset(torch.Tensor examples, torch.Tensor? labels, torch.Tensor? targets = null, bool targetsPaired = true)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.dtype != torch.ScalarType.Float32 || examples.dim() < 2)
@@ -28,7 +30,7 @@ public sealed class TensorDataset : IDisposable
         }
 
         if (targets is not null
-            && (targets.dtype != torch.ScalarType.Float32 || targets.dim() < 2 || targets.shape[0] != examples.shape[0]))
+            && (targets.dtype != torch.ScalarType.Float32 || targets.dim() < 2 || (targetsPaired && targets.shape[0] != examples.shape[0]) || targets.shape[0] < 1))
         {
             throw new ArgumentException(
                 $"targets must be float32 [{examples.shape[0]}, ...], got {targets.dtype} {IdxFile.FormatShape(targets.shape)}", nameof(targets));
@@ -37,6 +39,7 @@ public sealed class TensorDataset : IDisposable
         Examples = examples;
         Labels = labels;
         Targets = targets;
+        TargetsPaired = targets is null || targetsPaired;
     }
 
     /// <summary>float32 [N, ...EventShape].</summary>
@@ -47,6 +50,12 @@ public sealed class TensorDataset : IDisposable
 
     /// <summary>float32 [N, ...TargetShape] paired targets, or null when the data is not paired.</summary>
     public torch.Tensor? Targets { get; }
+
+    /// <summary>
+    /// Whether <see cref="Targets"/> row i is example i's true output (true, also when there are no targets), or the
+    /// targets are an unpaired domain of their own count (false).
+    /// </summary>
+    public bool TargetsPaired { get; }
 
     /// <summary>N, the number of examples.</summary>
     public long Count => Examples.shape[0];
@@ -71,7 +80,7 @@ public sealed class TensorDataset : IDisposable
 
         torch.Tensor examples = torch.cat(parts.Select(p => p.Examples).ToArray());
         torch.Tensor? labels = parts.All(p => p.Labels is not null) ? torch.cat(parts.Select(p => p.Labels!).ToArray()) : null;
-        torch.Tensor? targets = parts.All(p => p.Targets is not null) ? torch.cat(parts.Select(p => p.Targets!).ToArray()) : null;
+        torch.Tensor? targets = parts.All(p => p.Targets is not null && p.TargetsPaired) ? torch.cat(parts.Select(p => p.Targets!).ToArray()) : null;
         return new TensorDataset(examples, labels, targets);
     }
 

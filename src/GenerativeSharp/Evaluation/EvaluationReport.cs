@@ -140,6 +140,7 @@ public sealed record EvaluationReport
         {
             json["direction"] = t.Direction;
             json["test_pairs"] = t.TestPairs;
+            json["translation_paired"] = t.Paired;
             json["translation_l1"] = Round6(t.Model.L1);
             json["translation_psnr"] = Round(t.Model.Psnr);
             json["translation_ssim"] = Round(t.Model.Ssim);
@@ -151,7 +152,8 @@ public sealed record EvaluationReport
             if (t.CycleL1 is double cycle) json["cycle_l1"] = Round6(cycle);
             json["translation_feature_network"] = t.FeatureNetwork;
             json["translation_note"] = "L1 per pixel on [0, 1]; PSNR (dB, capped at 100) and SSIM (Gaussian 11 x 11, sigma 1.5) per image, " +
-                "averaged; FID of the outputs against the test targets; identity = the input as output" +
+                (t.Paired ? "averaged; FID of the outputs against the test targets" : "averaged, left out: the domains are unpaired; FID of the outputs against all test images of B") +
+                "; identity = the input as output" +
                 (t.CycleL1 is null ? "" : "; cycle_l1 = mean |F(G(a)) - a| on the test inputs");
         }
         if (Notes.Count > 0) json["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());

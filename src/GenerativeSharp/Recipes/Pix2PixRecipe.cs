@@ -41,7 +41,9 @@ public sealed class Pix2PixRecipe : ModelRecipe<Pix2PixOptions, Pix2Pix>
     protected override string? Refusal(DataDescription data) =>
         !data.IsImage || data.TargetShape is not { Length: 3 }
             ? "translates paired images: give --data DIR --target DIR2 (each --data image's true output at the same relative path)"
-            : null;
+            : !data.TargetsPaired
+                ? "learns from pairs, but no --data image has a partner at the same relative path in --target (unpaired domains: train cyclegan)"
+                : null;
 
     protected override Pix2PixOptions DefaultOptions(DataDescription data)
     {

@@ -90,8 +90,11 @@ public static class TrainingRun
                 messages.WriteLine($"{recipe.Info.Name} does not translate images: it trains on the --data images alone and ignores " +
                     "their paired targets (the run keeps the pairing for evaluation).");
             if (data.Description.HasPairedTarget && model.Module is IUnpairedTranslator)
-                messages.WriteLine($"{recipe.Info.Name} trains unpaired: domain A is --data, domain B is --target, and each step draws its " +
-                    "B images with a permutation of their own (the pairing by relative path serves only evaluation).");
+                messages.WriteLine(data.Description.TargetsPaired
+                    ? $"{recipe.Info.Name} trains unpaired: domain A is --data, domain B is --target, and each step draws its " +
+                      "B images with a permutation of their own (the pairing by relative path serves only evaluation)."
+                    : $"{recipe.Info.Name} trains on unpaired domains: A is --data ({data.Train.Count} images), B is --target " +
+                      $"({data.Train.Targets!.shape[0]} images), each step's B images drawn with a permutation of their own; eval reports FID and the cycle, no per-pixel scores.");
             var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)

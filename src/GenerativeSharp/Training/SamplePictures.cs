@@ -89,22 +89,25 @@ public static class SamplePictures
         using var generator = new Generator((ulong)seed, device);
         long n = Math.Min(Math.Min(count, 64), pairs.Count);
         if (n < 1) throw new InvalidInputException("no pairs to translate.");
-        Tensor inputs = pairs.Examples.narrow(0, 0, n), truths = targets.narrow(0, 0, n);
-        if (backward is not null) (inputs, truths) = (truths, inputs);                            // b2a: rows b | F(b) | its paired a
+        Tensor inputs = pairs.Examples.narrow(0, 0, n), truths = pairs.TargetsPaired ? targets.narrow(0, 0, n) : targets.narrow(0, 0, Math.Min(n, targets.shape[0]));
+        if (backward is not null) (inputs, truths) = (truths, inputs);                            // b2a: rows b | F(b) | its paired a (unpaired: B's first test images)
         Tensor outputs = backward is null ? model.Sample(inputs.to(device), generator).cpu() : backward.Translate(inputs, TranslationDirection.BToA).cpu();
-        TranslationFigure.Write(path, inputs, outputs, truths, scale: inputs.shape[^1] <= 32 ? 2 : 1);
+        int scale = inputs.shape[^1] <= 32 ? 2 : 1;
+        if (pairs.TargetsPaired) TranslationFigure.Write(path, inputs, outputs, truths, scale);
+        else TranslationFigure.WriteColumns(path, [inputs, outputs], scale);                      // unpaired domains: no truth to show
     }
 
     /// <summary>
     /// A CycleGAN's two directions and its cycles (Zhu et al. 2017, figure 4) on the first min(<paramref name="count"/>, N, 64)
-    /// test pairs: rows a | G(a) | F(G(a)) | b | F(b) | G(F(b)), where b is the a's counterpart in the target folder.
+    /// test pairs: rows a | G(a) | F(G(a)) | b | F(b) | G(F(b)), where b is the a's counterpart in the target folder (for
+    /// unpaired domains, the B test image of the same index).
     /// </summary>
     public static void WriteCycles(string path, CycleGan model, TensorDataset pairs, int count)
     {
         if (pairs.Targets is not Tensor targets)
             throw new InvalidInputException("the data is not paired: the cycle figure shows each test input with its counterpart (--target DIR2).");
         using var scope = NewDisposeScope();
-        long n = Math.Min(Math.Min(count, 64), pairs.Count);
+        long n = Math.Min(Math.Min(count, 64), Math.Min(pairs.Count, targets.shape[0]));
         if (n < 1) throw new InvalidInputException("no pairs to translate.");
         Tensor a = pairs.Examples.narrow(0, 0, n), b = targets.narrow(0, 0, n);
         Tensor ab = model.Translate(a, TranslationDirection.AToB), ba = model.Translate(b, TranslationDirection.BToA);

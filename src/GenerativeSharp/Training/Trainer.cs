@@ -31,7 +31,9 @@ public sealed class Trainer(TrainerOptions options)
 
     /// <summary>
     /// The order in which an <see cref="IUnpairedTranslator"/> sees the training targets in <paramref name="epoch"/>: a
-    /// permutation of [0, count) from its own seed, independent of the inputs' order (int64 [count]).
+    /// permutation of [0, count) from its own seed, independent of the inputs' order (int64 [count]). The batch that
+    /// starts at input position p takes the targets at positions p, p + 1, ... of it, modulo count (B may hold fewer
+    /// images than A).
     /// </summary>
     public static Tensor UnpairedTargetOrder(long seed, int epoch, long count)
     {
@@ -55,6 +57,8 @@ public sealed class Trainer(TrainerOptions options)
         long count = source.shape[0];
         Tensor? order = null, targetOrder = null;
         bool unpaired = model.Module is IUnpairedTranslator && data.Train.Targets is not null;
+        Tensor? trainTargets = unpaired || data.Train.TargetsPaired ? data.Train.Targets : null;    // unpaired domains go only to unpaired translators
+        long targetCount = trainTargets?.shape[0] ?? 0;
         int orderEpoch = -1;
         var sums = new Dictionary<string, double>(pending?.Sums ?? PendingMetrics.None.Sums);
         int summed = pending?.Count ?? 0;
@@ -95,7 +99,7 @@ public sealed class Trainer(TrainerOptions options)
                     targetOrder?.Dispose();
                     using var orderGenerator = new Generator(Seeds.Derive(state.Seed, epoch, 1));
                     order = randperm(count, generator: orderGenerator);
-                    targetOrder = unpaired ? UnpairedTargetOrder(state.Seed, epoch, count) : null;
+                    targetOrder = unpaired ? UnpairedTargetOrder(state.Seed, epoch, targetCount) : null;
                     orderEpoch = epoch;
                 }
                 IReadOnlyDictionary<string, double> values;
@@ -106,7 +110,9 @@ public sealed class Trainer(TrainerOptions options)
                     Tensor batch = source.index_select(0, indices);
                     Tensor? batchLabels = data.Train.Labels?.index_select(0, indices).to(device);
                     // An unpaired translator's targets come through their own permutation: never the inputs' pairs.
-                    Tensor? batchTargets = data.Train.Targets?.index_select(0, targetOrder?.narrow(0, start, indices.shape[0]) ?? indices).to(device);
+                    Tensor? targetIndices = targetOrder is null ? indices
+                        : targetOrder.index_select(0, (arange(start, start + indices.shape[0], dtype: ScalarType.Int64) % targetCount));
+                    Tensor? batchTargets = trainTargets?.index_select(0, targetIndices).to(device);
                     if (state.Binarize == BinarizationMode.Dynamic)
                     {
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));

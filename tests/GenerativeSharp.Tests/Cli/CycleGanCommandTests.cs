@@ -59,6 +59,42 @@ public sealed class CycleGanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cyclegan_trains_on_two_folders_that_share_no_file_name_and_pix2pix_refuses_them()
+    {
+        string a = Style("a", 30), b = PairedColourFolders.WriteStyle(_dir.File("zebras"), 200, namePrefix: "zebra-", count: 6);   // 4 train, 2 test
+        string run = _dir.File("unpaired");
+        CliOutcome trained = CliHost.Run([.. new[] { "train", "cyclegan", "--data", a, "--target", b, "--steps", "4", "--out", run }, .. Small]);
+        Assert.True(trained.Code == 0, trained.Error);
+        string said = trained.Out + trained.Error;
+        Assert.Contains("cyclegan trains on unpaired domains: A is --data (12 images), B is --target (4 images)", said);
+        Assert.Contains("beside an unpaired domain of [3, 32, 32] images", said);                                   // 4 steps of 4 draw 16 B images from 4: they wrap
+
+        CliOutcome eval = CliHost.Run("eval", run, "--json");
+        Assert.True(eval.Code == 0, eval.Error);
+        JsonElement json = JsonDocument.Parse(eval.LastLine).RootElement;
+        Assert.False(json.GetProperty("translation_paired").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("translation_l1").ValueKind);               // no true output per input
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("identity_ssim").ValueKind);
+        Assert.True(json.GetProperty("cycle_l1").GetDouble() is double cycle && double.IsFinite(cycle) && cycle >= 0);
+        Assert.Equal(4, json.GetProperty("test_pairs").GetInt64());
+
+        string grid = _dir.File("unpaired-grid.png");
+        CliOutcome figure = CliHost.Run("translate", run, "--test", "3", "--out", grid);
+        Assert.True(figure.Code == 0, figure.Error);
+        Assert.Equal((2 * 64 + 3 * 2, 3 * 64 + 4 * 2), CliAssertions.PngSize(grid));                    // 3 rows of input | output: no truth to show
+        CliOutcome cycles = CliHost.Run("translate", run, "--test", "2", "--cycle", "--out", _dir.File("unpaired-cycles.png"));
+        Assert.True(cycles.Code == 0, cycles.Error);
+
+        CliOutcome resumed = CliHost.Run("train", "cyclegan", "--data", a, "--target", b, "--steps", "5", "--out", run, "--resume",
+            "--image-size", "32", "--batch-size", "4", "--progress", "none");
+        Assert.True(resumed.Code == 0, resumed.Error);
+
+        CliOutcome pix2pix = CliHost.Run("train", "pix2pix", "--data", a, "--target", b, "--steps", "1", "--out", _dir.File("p"),
+            "--image-size", "32", "--progress", "none");
+        CliAssertions.OneLineRefusal(pix2pix, "learns from pairs, but no --data image has a partner");
+    }
+
+    [Fact]
     public void B2a_is_refused_on_pix2pix_and_cyclegan_refuses_a_single_folder()
     {
         string run = _dir.File("pix2pix");

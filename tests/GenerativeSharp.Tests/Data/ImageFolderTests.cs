@@ -238,16 +238,29 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
-    public void Pairs_without_a_single_match_are_an_error()
+    public void Folders_without_a_single_match_are_read_as_two_unpaired_domains_of_their_own_sizes_and_splits()
     {
         string dir = Folder("in"), targets = Folder("out");
         WriteSolid(dir, "train/a.png", 10);
         WriteSolid(dir, "test/b.png", 20);
-        WriteSolid(targets, "train/other.png", 10);
-        WriteSolid(targets, "b.png", 10); // the partner of test/b.png would be test/b.png
+        WriteSolid(targets, "train/x.png", 110);
+        WriteSolid(targets, "train/y.png", 120);
+        WriteSolid(targets, "test/z.png", 130);
+        var said = new StringWriter();
 
-        var e = Assert.Throws<InvalidInputException>(() => ImageFolder.Load(dir, targets, null, null));
-        Assert.Contains("partner", e.Message);
+        using ImageFolderContent content = ImageFolder.Load(dir, targets, null, said);
+        Assert.False(content.Train.Data.TargetsPaired);
+        Assert.Equal(1, content.Train.Data.Count);
+        Assert.Equal(2, content.Train.Targets!.shape[0]);                                            // all of B's training images
+        Assert.Equal([110f / 255, 120f / 255], FirstValues(content.Train.Targets), Close);
+        Assert.Equal([130f / 255], FirstValues(content.Test.Targets!), Close);
+        Assert.Equal("", said.ToString());                                                            // the run's first lines say it
+
+        string small = Folder("small");
+        WriteSolid(small, "train/p.png", 10, width: 3, height: 3);
+        WriteSolid(small, "test/q.png", 10, width: 3, height: 3);
+        var sizes = Assert.Throws<InvalidInputException>(() => ImageFolder.Load(dir, small, null, null));
+        Assert.Contains("give --image-size N to read both at one size", sizes.Message);
     }
 
     [Fact]

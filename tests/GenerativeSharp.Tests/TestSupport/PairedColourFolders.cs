@@ -10,10 +10,12 @@ namespace GenerativeSharp.Tests;
 internal static class PairedColourFolders
 {
     /// <summary>Writes the style under <paramref name="root"/> unless it is there already; returns <paramref name="root"/>.</summary>
-    public static string WriteStyle(string root, int ground)
+    /// <param name="namePrefix">prefixed to every file name: another prefix makes a folder that pairs with nothing</param>
+    /// <param name="count">images in all, the first three quarters in train</param>
+    public static string WriteStyle(string root, int ground, string namePrefix = "", int count = 16)
     {
         if (Directory.Exists(root)) return root;
-        for (int i = 0; i < 16; i++)
+        for (int i = 0; i < count; i++)
         {
             var pixels = new byte[20 * 20 * 3];
             for (int y = 0; y < 20; y++)
@@ -23,7 +25,7 @@ internal static class PairedColourFolders
                     for (int c = 0; c < 3; c++)
                         pixels[(y * 20 + x) * 3 + c] = (byte)(on ? 240 - 70 * c : ground + 5 * c);
                 }
-            PngFile.Write(Path.Combine(root, i < 12 ? "train" : "test", i % 2 == 0 ? "round" : "square", $"{i}.png"), pixels, 20, 20, 3);
+            PngFile.Write(Path.Combine(root, i < count * 3 / 4 ? "train" : "test", i % 2 == 0 ? "round" : "square", $"{namePrefix}{i}.png"), pixels, 20, 20, 3);
         }
         return root;
     }

@@ -14,7 +14,9 @@ namespace GenerativeSharp.Evaluation.Translation;
 /// the targets (by the hash of the target split, or of the input split when targets and inputs share a
 /// network), as in Isola et al. 2017 (section 4.1) who judge outputs by their realism as well as by per-pixel
 /// error. The identity baseline (output = input) is scored the same way when inputs and targets have one shape.
-/// A <see cref="CycleGan"/> also gets its forward cycle error |F(G(a)) - a| on the test inputs.
+/// A <see cref="CycleGan"/> also gets its forward cycle error |F(G(a)) - a| on the test inputs. On unpaired domains
+/// (<see cref="TensorDataset.TargetsPaired"/> false) there is no true output per input: only the FID of the outputs
+/// against all of B's test images (and the identity's) and the cycle error are reported.
 /// </summary>
 public static class TranslationEvaluation
 {
@@ -30,7 +32,8 @@ public static class TranslationEvaluation
         using var scope = NewDisposeScope();
         count = Math.Min(count, split.Count);
         if (count < 1) throw new InvalidInputException("no test pairs to evaluate.");
-        Tensor inputs = split.Examples.narrow(0, 0, count), targets = allTargets.narrow(0, 0, count);
+        bool paired = split.TargetsPaired;
+        Tensor inputs = split.Examples.narrow(0, 0, count), targets = paired ? allTargets.narrow(0, 0, count) : allTargets;   // unpaired: all of B's test images
         Tensor outputs = Translate(model, inputs, seed, device).clamp(0, 1);                   // [N, C_out, S, S]
         FeatureNetworkInfo? network = NetworkFor(data, split, targets);
         string? note = network is null
@@ -40,15 +43,15 @@ public static class TranslationEvaluation
         Tensor? targetFeatures = features?.FeaturesOf(targets, CPU);                           // [N, 128]
         double? Fid(Tensor images) =>
             features is null || count < 2 ? null : FrechetDistance.Between(targetFeatures!, features.FeaturesOf(images, CPU));
-        TranslationScores Score(Tensor images) => new(
+        TranslationScores Score(Tensor images) => !paired ? new(null, null, null, Fid(images)) : new(
             ImageSimilarity.MeanAbsoluteError(images, targets).mean().item<double>(),
             ImageSimilarity.PeakSignalToNoise(images, targets).mean().item<double>(),
             ImageSimilarity.StructuralSimilarity(images, targets).mean().item<double>(),
             Fid(images));
         TranslationScores scored = Score(outputs);
-        TranslationScores? identity = inputs.shape.SequenceEqual(targets.shape) ? Score(inputs) : null;
+        TranslationScores? identity = inputs.shape.Skip(1).SequenceEqual(targets.shape.Skip(1)) ? Score(inputs) : null;
         double? cycle = model is CycleGan cycleGan ? CycleL1(cycleGan, inputs) : null;
-        return new TranslationReport(count, "a2b", scored, identity, network?.Name, note, clock.Elapsed.TotalSeconds, cycle);
+        return new TranslationReport(count, "a2b", scored, identity, network?.Name, note, clock.Elapsed.TotalSeconds, cycle) { Paired = paired };
     }
 
     /// <summary>The model's outputs for inputs [N, C_in, S, S], 100 at a time, on the CPU.</summary>

@@ -40,6 +40,7 @@ public sealed class PackagesOutsideTheRepositoryTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="GenerativeSharp" Version="{_version}" />
+                <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
               </ItemGroup>
             </Project>
             """);

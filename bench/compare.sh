@@ -3,7 +3,9 @@
 # Runs `./gensharp bench vae conv-stack pix2pix --json` from the repository root, then bench/peers/vae_step.py,
 # bench/peers/conv_stack.py and bench/peers/pix2pix_step.py with the same device, threads and repeats, and prints one table.
 #
-#   bench/compare.sh [--device cpu|cuda] [--repeats N] [--threads N] [--peer-channels-last]
+#   bench/compare.sh [--device cpu|cuda] [--repeats N] [--threads N] [--peer-channels-last] [--ddpm]
+#
+# --ddpm adds the ddpm recipe and bench/peers/ddpm_step.py (a 128-image U-Net step: seconds per step on a CPU).
 #
 # --peer-channels-last runs the PyTorch conv-stack in torch.channels_last, the layout
 # GenerativeSharp gives convolution weights on a CPU (GENSHARP_CONV_LAYOUT=contiguous turns ours off).
@@ -22,6 +24,8 @@ device=cpu
 repeats=30
 threads=2
 peer_layout=()
+models=(vae conv-stack pix2pix)
+peer_names=(vae_step conv_stack pix2pix_step)
 
 usage() { sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="${2:?--threads needs a value}"; shift 2 ;;
     --threads=*) threads="${1#*=}"; shift ;;
     --peer-channels-last) peer_layout=(--channels-last); shift ;;
+    --ddpm) models+=(ddpm); peer_names+=(ddpm_step); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -50,16 +55,16 @@ if [ -n "${GENSHARP_BENCH_JSON:-}" ]; then
   cp "$GENSHARP_BENCH_JSON" "$tmp/gensharp.json"
 else
   gs_threads="${GENSHARP_THREADS:-$threads}"
-  echo "compare.sh: ./gensharp bench vae conv-stack pix2pix --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
+  echo "compare.sh: ./gensharp bench ${models[*]} --json --device $device --repeats $repeats (OMP_NUM_THREADS=$gs_threads)" >&2
   if [ "$gs_threads" = default ]; then
-    (cd "$root" && ./gensharp bench vae conv-stack pix2pix --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && ./gensharp bench "${models[@]}" --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   else
-    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench vae conv-stack pix2pix --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
+    (cd "$root" && OMP_NUM_THREADS="$gs_threads" ./gensharp bench "${models[@]}" --json --device "$device" --repeats "$repeats") > "$tmp/gensharp.json"
   fi
 fi
 
 peers=()
-for peer in vae_step conv_stack pix2pix_step; do
+for peer in "${peer_names[@]}"; do
   echo "compare.sh: $python bench/peers/$peer.py --device $device --threads $threads --repeats $repeats" >&2
   extra=()
   [ "$peer" = conv_stack ] && extra=("${peer_layout[@]}")

@@ -92,7 +92,7 @@ public static class TrainingRun
             if (data.Description.HasPairedTarget && model.Module is IUnpairedTranslator)
                 messages.WriteLine($"{recipe.Info.Name} trains unpaired: domain A is --data, domain B is --target, and each step draws its " +
                     "B images with a permutation of their own (the pairing by relative path serves only evaluation).");
-            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
+            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress, TensorBoard = request.TensorBoard });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)
                 messages.WriteLine($"interrupted at step {result.State.Step}; checkpoint saved in {directory} (continue with --resume)");

@@ -108,7 +108,7 @@ internal static class QuickstartCommand
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| total time | {totalSeconds:0} s |"));
         text.AppendLine();
         text.AppendLine("Files: `samples.png` (64 samples), `interpolation.png` (test digit 0 to test digit 1 through the latent space),");
-        text.AppendLine("`loss.png`, `metrics.jsonl`, `checkpoint.safetensors`.");
+        text.AppendLine($"`loss.png`, `metrics.jsonl`, `checkpoint.safetensors`, and `tensorboard/` (`tensorboard --logdir {directory}`).");
         text.AppendLine();
         text.AppendLine($"Reproduce: `gensharp train vae --data {Data} --epochs {Epochs} --out {directory}` then `gensharp eval {directory} --samples {ImportanceSamples}`.");
         File.WriteAllText(path, text.ToString());

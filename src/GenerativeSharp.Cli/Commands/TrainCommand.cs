@@ -4,6 +4,7 @@ using GenerativeSharp.Data;
 using GenerativeSharp.Recipes;
 using GenerativeSharp.Runs;
 using GenerativeSharp.Training;
+using GenerativeSharp.Training.Logging;
 using TorchSharp;
 
 namespace GenerativeSharp.Cli.Commands;
@@ -24,14 +25,18 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { Description = "run directory (default runs/MODEL-DATA)" };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out exactly where its checkpoint stopped" };
         var progress = new Option<string>("--progress") { Description = "auto, plain or none", DefaultValueFactory = _ => "auto" };
+        var tensorBoard = new Option<string>("--tensorboard")
+        {
+            Description = "on or off: also write TensorBoard event files in DIR/tensorboard", DefaultValueFactory = _ => "on",
+        };
         var binarize = new Option<string?>("--binarize") { Description = "none, dynamic or static (default: dynamic for images with a Bernoulli model)" };
         var settings = new Option<string[]>("--set") { Description = "model option KEY=VALUE (repeatable; see 'gensharp models')" };
         var dataRoot = CommonOptions.DataRoot();
         var target = CommonOptions.Target();
         var imageSize = CommonOptions.ImageSize();
-        var command = new Command("train", "Train a model and write its checkpoint, metrics.jsonl and samples.png.")
+        var command = new Command("train", "Train a model and write its checkpoint, metrics.jsonl, samples.png and TensorBoard events.")
         {
-            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, binarize, settings, dataRoot,
+            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, tensorBoard, binarize, settings, dataRoot,
         };
         command.SetAction(parsed =>
         {
@@ -43,7 +48,7 @@ internal static class TrainCommand
                 LearningRate = parsed.GetValue(learningRate), Seed = parsed.GetValue(seed), Device = parsed.GetValue(device)!,
                 Output = parsed.GetValue(output), Resume = parsed.GetValue(resume), Progress = ParseProgress(parsed.GetValue(progress)!),
                 Binarize = binarizeText is null ? null : Binarization.Parse(binarizeText), Settings = ParseSettings(parsed.GetValue(settings) ?? []),
-                DataRoot = parsed.GetValue(dataRoot),
+                DataRoot = parsed.GetValue(dataRoot), TensorBoard = ParseSwitch("--tensorboard", parsed.GetValue(tensorBoard)!),
             };
             return Run(request, context);
         });
@@ -63,7 +68,8 @@ internal static class TrainCommand
         string directory = request.OutputDirectory;
         if (result.Outcome == TrainingOutcome.Completed)
             context.Out.WriteLine($"wrote {Checkpoint.PathIn(directory)}, {Path.Combine(directory, Trainer.MetricsFileName)}, " +
-                $"{Path.Combine(directory, Trainer.SamplesFileName)}");
+                $"{Path.Combine(directory, Trainer.SamplesFileName)}" +
+                (request.TensorBoard ? $", {Path.Combine(directory, TensorBoardLog.FolderName)}{Path.DirectorySeparatorChar}" : ""));
         return result;
     }
 
@@ -73,6 +79,14 @@ internal static class TrainCommand
         "plain" => ProgressMode.Plain,
         "none" => ProgressMode.None,
         _ => throw new InvalidInputException($"--progress {text}: expected auto, plain or none."),
+    };
+
+    /// <summary>An on/off flag's value.</summary>
+    public static bool ParseSwitch(string option, string text) => text.ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new InvalidInputException($"{option} {text}: expected on or off."),
     };
 
     public static IReadOnlyDictionary<string, string> ParseSettings(string[] pairs)

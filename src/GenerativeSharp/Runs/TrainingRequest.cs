@@ -49,6 +49,9 @@ public sealed record TrainingRequest
 
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 
+    /// <summary>Also write TensorBoard event files in DIR/tensorboard (on unless turned off; see <see cref="Training.Logging.TensorBoardLog"/>).</summary>
+    public bool TensorBoard { get; init; } = true;
+
     /// <summary>none, dynamic or static; null: the recipe's choice for the data.</summary>
     public BinarizationMode? Binarize { get; init; }
 

@@ -95,7 +95,7 @@ public static class TrainingRun
                       "B images with a permutation of their own (the pairing by relative path serves only evaluation)."
                     : $"{recipe.Info.Name} trains on unpaired domains: A is --data ({data.Train.Count} images), B is --target " +
                       $"({data.Train.Targets!.shape[0]} images), each step's B images drawn with a permutation of their own; eval reports FID and the cycle, no per-pixel scores.");
-            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress });
+            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = request.Progress, TensorBoard = request.TensorBoard });
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)
                 messages.WriteLine($"interrupted at step {result.State.Step}; checkpoint saved in {directory} (continue with --resume)");

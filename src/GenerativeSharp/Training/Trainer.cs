@@ -4,6 +4,7 @@ using GenerativeSharp.Evaluation;
 using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
 using GenerativeSharp.Runtime;
+using GenerativeSharp.Training.Logging;
 using static TorchSharp.torch;
 
 namespace GenerativeSharp.Training;
@@ -28,6 +29,7 @@ public sealed class Trainer(TrainerOptions options)
     public const long EvaluationSeed = 0;
 
     private double lastSampleSeconds;
+    private long samplesStep = -1;                                               // the step whose grid samples.png holds
 
     /// <summary>
     /// The order in which an <see cref="IUnpairedTranslator"/> sees the training targets in <paramref name="epoch"/>: a
@@ -50,6 +52,7 @@ public sealed class Trainer(TrainerOptions options)
         Directory.CreateDirectory(directory);
         string metricsPath = Path.Combine(directory, MetricsFileName);
         using MetricsLog metrics = state.Step == 0 ? MetricsLog.Create(metricsPath) : MetricsLog.ContinueAfter(metricsPath, state.Step);
+        using TensorBoardLog? board = options.TensorBoard ? TensorBoardLog.ContinueAfter(directory, state.Step) : null;
         var progress = ProgressReporter.ForConsole(options.Progress);
         using var staticTrain = state.Binarize == BinarizationMode.Static ? Binarization.Static(data.Train.Examples) : null;
         Tensor source = staticTrain ?? data.Train.Examples;
@@ -76,6 +79,7 @@ public sealed class Trainer(TrainerOptions options)
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 MetricsLog.TryCutBack(metrics, savedStep ?? 0);
+                if (board != null) TensorBoardLog.TryCutBack(board, savedStep ?? 0);
                 throw new StorageException($"could not write {file} ({e.Message.ReplaceLineEndings(" ")}); " +
                     (savedStep is long saved ? $"the last checkpoint (step {saved}) is intact." : "no checkpoint was written yet."), e);
             }
@@ -125,7 +129,7 @@ public sealed class Trainer(TrainerOptions options)
                     sums[name] = sums.GetValueOrDefault(name) + value;
                 summed++;
                 progress.Report("train", state.Step, state.TotalSteps,
-                    string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1} loss {values["loss"]:F3}"));
+                    string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} loss {values["loss"]:F3}"));
 
                 bool epochEnd = state.Step % state.StepsPerEpoch == 0 || state.Finished;
                 if (state.Step % options.LogEvery != 0 && !epochEnd) continue;
@@ -135,6 +139,7 @@ public sealed class Trainer(TrainerOptions options)
                 if (!epochEnd)
                 {
                     Persist(metricsPath, () => metrics.Write(state.Step, epoch, averages));
+                    if (board != null) Persist(board.Path, () => board.WriteScalars(state.Step, epoch, averages));
                     continue;
                 }
                 averages[EpochSecondsField] = epochClock.Elapsed.TotalSeconds;                    // training steps only, not the evaluation
@@ -149,6 +154,7 @@ public sealed class Trainer(TrainerOptions options)
                     if (lastEvaluation.NllKind != null) labels["nll_kind"] = lastEvaluation.NllKind;
                 }
                 Persist(metricsPath, () => metrics.Write(ended.Step, epoch, averages, labels));
+                if (board != null) Persist(board.Path, () => board.WriteEpoch(ended.Step, epoch, averages, samplesStep == ended.Step ? Path.Combine(directory, SamplesFileName) : null));
                 Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator));
                 savedStep = state.Step;
                 progress.Line(EpochSummary(epoch, averages, lastEvaluation));
@@ -180,6 +186,7 @@ public sealed class Trainer(TrainerOptions options)
             SamplePictures.Write(Path.Combine(options.OutputDirectory, SamplesFileName), model.Model,
                 options.SampleCount * (data.Description.IsVector ? 32 : 1), options.SampleSeed, data.Train);
             lastSampleSeconds = clock.Elapsed.TotalSeconds;
+            samplesStep = state.Step;
         }
         model.Module.train();
         return report;
@@ -207,7 +214,7 @@ public sealed class Trainer(TrainerOptions options)
 
     private static string EpochSummary(int epoch, IReadOnlyDictionary<string, double> averages, EvaluationReport? evaluation)
     {
-        string text = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}: train loss {averages["loss"]:F3}");
+        string text = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: train loss {averages["loss"]:F3}");
         if (evaluation?.NllNats is double nll)
             text += string.Create(CultureInfo.InvariantCulture, $", test NLL {nll:F3} nats ({evaluation.NllKind})");
         if (evaluation?.KlGapNats is double gap)

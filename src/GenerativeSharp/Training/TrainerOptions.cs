@@ -6,6 +6,9 @@ public sealed record TrainerOptions
     /// <summary>The run directory: checkpoint, metrics.jsonl, samples.png.</summary>
     public required string OutputDirectory { get; init; }
 
+    /// <summary>Also write the scalars and sample grids as TensorBoard event files in DIR/tensorboard (see <see cref="Logging.TensorBoardLog"/>).</summary>
+    public bool TensorBoard { get; init; } = true;
+
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 
     /// <summary>Averaged training metrics are logged every this many steps.</summary>

@@ -114,7 +114,7 @@ public static partial class PyTorchNaming
             loaded[ours] = TheirName(model, ours) is string their ? theirs[their].to(own.dtype) : own.clone();
         if (model.Module is Made)
         {
-            var differing = expected.Keys.Where(k => k.EndsWith(".mask", StringComparison.Ordinal) && !theirs[k].to(float32).equal(expected[k]).item<bool>()).ToList();
+            var differing = expected.Keys.Where(k => k.EndsWith(".mask", StringComparison.Ordinal) && !theirs[k].to(float32).eq(expected[k]).all().item<bool>()).ToList();
             if (differing.Count > 0)
                 throw new InvalidInputException($"{source}: the masks {string.Join(", ", differing)} differ from the ones this made's mask_seed " +
                     $"{((Made)model.Module).Options.MaskSeed} builds; GenerativeSharp rebuilds MADE's masks from the seed and cannot take others.");

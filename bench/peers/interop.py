@@ -22,7 +22,8 @@ Commands:
                        relative difference is above --tolerance (default 1e-4).
   train-vae            train the pytorch/examples VAE on an IDX directory (pixels / 255, binarized afresh
                        each step by torch.bernoulli) and save its state dict as safetensors for
-                       `gensharp import FILE --model vae --set hidden=H --set latent=L --data DIR`.
+                       `gensharp import FILE --model vae --set hidden=H --set latent=L --data DIR`
+                       (--out X.pt or .pth: torch.save's format instead, which gensharp import reads too).
 
 The last line of stdout is one JSON object. Debian's python3-torch has no safetensors package, so
 the few lines of the format (8-byte header length, JSON header, raw little-endian data) are here.
@@ -276,7 +277,10 @@ def train_vae(args):
         loss = negative_elbo.item()
         if (step + 1) % max(1, args.steps // 5) == 0:
             print("step %d: negative ELBO %.3f nats" % (step + 1, loss), file=sys.stderr)
-    save_safetensors(model.state_dict(), args.out, {"pytorch_module": "pytorch/examples vae/main.py VAE"})
+    if args.out.endswith((".pt", ".pth")):
+        torch.save(model.state_dict(), args.out)                          # PyTorch's own zip-of-pickle format
+    else:
+        save_safetensors(model.state_dict(), args.out, {"pytorch_module": "pytorch/examples vae/main.py VAE"})
     print("wrote %s: %s" % (args.out, ", ".join("%s %s" % (k, list(v.shape)) for k, v in model.state_dict().items())))
     print(json.dumps({"out": args.out, "steps": args.steps, "hidden": args.hidden, "latent": args.latent, "last_loss": loss}))
     return 0
@@ -298,7 +302,7 @@ def main(argv=None):
     training.add_argument("--hidden", type=int, default=400)
     training.add_argument("--latent", type=int, default=20)
     training.add_argument("--seed", type=int, default=0)
-    training.add_argument("--out", required=True)
+    training.add_argument("--out", required=True, help="FILE.safetensors, or FILE.pt / FILE.pth for torch.save's format")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     return check(args) if args.command == "check" else train_vae(args)

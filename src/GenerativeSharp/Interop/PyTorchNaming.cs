@@ -103,7 +103,7 @@ public static partial class PyTorchNaming
             var parts = new List<string>();
             if (missing.Count > 0) parts.Add($"missing {string.Join(", ", missing)}");
             if (unexpected.Count > 0) parts.Add($"unexpected {string.Join(", ", unexpected)}");
-            if (wrong.Count > 0) parts.Add($"wrong shape {string.Join(", ", wrong)}");
+            if (wrong.Count > 0) parts.Add($"wrong shape {string.Join(", ", wrong)} (give the --set options of the file's shapes)");
             throw new InvalidInputException($"{source} does not fit {model.Recipe.Info.Name} {Summary(model)}: {string.Join("; ", parts)}.");
         }
         foreach (var (name, value) in theirs)

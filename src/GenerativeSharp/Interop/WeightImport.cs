@@ -10,7 +10,7 @@ namespace GenerativeSharp.Interop;
 /// <summary>What <c>gensharp import</c> reads and where it writes.</summary>
 public sealed record ImportRequest
 {
-    /// <summary>A PyTorch state dict in a safetensors file, with the names of <see cref="PyTorchNaming"/>.</summary>
+    /// <summary>A PyTorch state dict (safetensors, or <c>torch.save</c>'s .pt/.pth), with the names of <see cref="PyTorchNaming"/>.</summary>
     public required string File { get; init; }
 
     /// <summary>The model it holds: one of <see cref="PyTorchNaming.Supported"/>.</summary>
@@ -32,8 +32,8 @@ public sealed record ImportRequest
 /// <c>gensharp import</c>: builds the model a PyTorch state dict describes (recipe defaults for the data, then the
 /// <c>--set</c> options), loads the weights by <see cref="PyTorchNaming.Load"/> (every missing, unexpected or wrong-shape
 /// name in one line) and writes a run directory whose checkpoint <c>sample</c>, <c>eval</c> and the other commands read.
-/// The run has no optimizer state: it is not resumable (train a new run from it instead). PyTorch's pickled
-/// <c>.pt</c>/<c>.pth</c> files are refused: save the state dict with safetensors (see docs/interop.md).
+/// The run has no optimizer state: it is not resumable (train a new run from it instead). A state dict saved by
+/// <c>torch.save</c> (<c>.pt</c>, <c>.pth</c>) is read by <see cref="PickledStateDict"/>.
 /// </summary>
 public static class WeightImport
 {
@@ -49,9 +49,6 @@ public static class WeightImport
         if (!PyTorchNaming.Supported.Contains(recipe.Info.Name))
             throw new InvalidInputException($"{recipe.Info.Name} has no PyTorch mapping; the models that have one: {PyTorchNaming.SupportedList}.");
         string file = request.File;
-        if (file.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".pth", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidInputException($"{file}: pickled PyTorch files are not read (no reader of them among this project's packages); " +
-                "save the state dict as safetensors: bench/peers/interop.py has save_safetensors(state_dict, path).");
         if (Checkpoint.ExistsIn(request.Output))
             throw new InvalidInputException($"{request.Output} already holds a run; choose another --out.");
         using SafeTensorsContent content = Read(file);
@@ -84,8 +81,9 @@ public static class WeightImport
     private static SafeTensorsContent Read(string path)
     {
         var info = new FileInfo(path);
-        if (!info.Exists) throw new InvalidInputException(Directory.Exists(path) ? $"{path} is a directory, not a safetensors file." : $"no file at {path}.");
+        if (!info.Exists) throw new InvalidInputException(Directory.Exists(path) ? $"{path} is a directory, not a state dict." : $"no file at {path}.");
         if (info.Length > MaxFileBytes) throw new InvalidInputException($"{path} is {info.Length} bytes, more than the {MaxFileBytes >> 30} GiB import reads.");
+        if (PickledStateDict.IsPickled(path)) return PickledStateDict.Read(path);
         try
         {
             return SafeTensorsFile.Read(File.ReadAllBytes(path));

@@ -96,7 +96,7 @@ public sealed class InteropCommandTests
     }
 
     [Fact]
-    public void Models_without_a_pytorch_mapping_and_pickled_files_are_refused_in_one_line()
+    public void Models_without_a_pytorch_mapping_and_damaged_pickled_files_are_refused_in_one_line()
     {
         using var directory = new TempDirectory();
         string data = SyntheticImages.WriteIdxDirectory(directory.File("data"));
@@ -107,8 +107,9 @@ public sealed class InteropCommandTests
         CliAssertions.OneLineRefusal(CliHost.Run("import", directory.File("w.safetensors"), "--model", "gan", "--out", directory.File("g")),
             "gan has no PyTorch mapping; the models that have one: vae, made, gated-pixelcnn, realnvp");
         File.WriteAllBytes(directory.File("w.pt"), [0x80, 0x02]);
-        CliAssertions.OneLineRefusal(CliHost.Run("import", directory.File("w.pt"), "--model", "vae", "--out", directory.File("p")),
-            "pickled PyTorch files are not read");
+        CliAssertions.OneLineRefusal(CliHost.Run("import", directory.File("w.pt"), "--model", "vae", "--data", data, "--out", directory.File("p")),
+            "is not a state dict saved by torch.save");
+        Assert.False(Directory.Exists(directory.File("p")));
         Assert.Equal(0, CliHost.Run("train", "vae", "--data", data, "--steps", "1", "--set", "network=conv", "--out", directory.File("conv"), "--progress", "none").Code);
         CliAssertions.OneLineRefusal(CliHost.Run("export", directory.File("conv"), "--out", directory.File("c.safetensors")),
             "only as an MLP of depth 1 with a Bernoulli decoder");

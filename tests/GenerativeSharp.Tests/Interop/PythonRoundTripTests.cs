@@ -5,7 +5,8 @@ using GenerativeSharp.Tests.Cli;
 namespace GenerativeSharp.Tests.Interop;
 
 /// <summary>
-/// bench/peers/interop.py against gensharp: a VAE trained by PyTorch is imported, sampled and evaluated; exported weights
+/// bench/peers/interop.py against gensharp: a VAE trained by PyTorch (safetensors and torch.save's .pt) is imported, sampled
+/// and evaluated; exported weights
 /// of every mapped model give PyTorch's NLL equal to ours (1e-4 relative) on the exported test bits.
 /// </summary>
 public sealed class PythonRoundTripTests
@@ -29,6 +30,14 @@ public sealed class PythonRoundTripTests
         using (var report = JsonDocument.Parse(eval.LastLine))
             Assert.InRange(report.RootElement.GetProperty("nll_nats").GetDouble(), 1, 144 * Math.Log(2) * 2);
         Check(run, directory, "vae");
+
+        // The same training saved by torch.save (.pt, read through TorchSharp.PyBridge) imports to the same model.
+        string pickled = directory.File("torch-vae.pt"), fromPickle = directory.File("imported-pt");
+        Python("train-vae", "--data", data, "--steps", "20", "--batch-size", "32", "--hidden", "16", "--latent", "4", "--out", pickled);
+        CliOutcome importPt = CliHost.Run("import", pickled, "--model", "vae", "--set", "hidden=16", "--set", "latent=4", "--data", data, "--out", fromPickle);
+        Assert.True(importPt.Code == 0, importPt.Error);
+        Assert.Equal(0, CliHost.Run("sample", fromPickle, "--count", "4", "--out", directory.File("p.png")).Code);
+        Assert.Equal(File.ReadAllBytes(directory.File("s.png")), File.ReadAllBytes(directory.File("p.png")));
 
         foreach (var (model, spec, settings) in new (string, string, string[])[]
         {

@@ -23,6 +23,8 @@ internal static class ExportCommand
         command.SetAction(parsed =>
         {
             int? n = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
+            if (n is not null && parsed.GetValue(testOutput) is null)
+                throw new InvalidInputException("--limit: it counts the test examples of --test-out; give --test-out FILE.safetensors too.");
             string path = parsed.GetValue(output)!;
             ExportResult result = WeightExport.Export(parsed.GetValue(directory)!, path, parsed.GetValue(testOutput), n,
                 parsed.GetValue(dataRoot), context.Error);

@@ -74,6 +74,9 @@ public static class WeightImport
             Binarize = recipe.DefaultBinarization(options, data.Description), BatchSize = defaults.BatchSize,
             LearningRate = defaults.LearningRate, StepsPerEpoch = stepsPerEpoch, TotalSteps = stepsPerEpoch,
         };
+        using RunDirectoryLock writer = RunDirectoryLock.Acquire(request.Output);   // one writer per run; taken once the weights fit
+        if (Checkpoint.ExistsIn(request.Output))
+            throw new InvalidInputException($"{request.Output} already holds a run; choose another --out.");
         Checkpoint.Save(request.Output, model, state, step: null, generator: null);
         return options;
     }

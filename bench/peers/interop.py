@@ -7,11 +7,8 @@ Defines, in plain PyTorch, the modules whose state-dict names GenerativeSharp ex
                   fc3 (z -> hidden, ReLU), fc4 (Bernoulli logits); widths read from the weights.
   made            pytorch-generative's MADE naming: _net.{2l} masked linear layers (weight, bias, mask),
                   ReLU between them, Bernoulli logits out.
-  gated-pixelcnn  pytorch-generative's Gated PixelCNN layout (_input, _gated_layers.{i}, _head.1, _head.3);
-                  the layer is GenerativeSharp's variant: one (k//2+1) x k vertical convolution (_vstack_NxN)
-                  on the rows up to i, shifted down one row into the horizontal stack through _link, a
-                  1 x (k//2+1) horizontal convolution (_hstack_1xN), the first layer's horizontal input
-                  shifted right one column, gates tanh * sigmoid, 1x1 _hstack_residual, input x * 2 - 1.
+  gated-pixelcnn  pytorch-generative's Gated PixelCNN layout (_input, _gated_layers.{i}, _head.1, _head.3) on
+                  GenerativeSharp's layer (GatedPixelCnnLayer.cs; the differences: docs/interop.md).
   realnvp         affine couplings on points: couplings.{k}.net (MLP on the masked input), log_gain
                   (log-scale s = tanh(raw) * exp(log_gain)), mask buffer; standard normal base.
 
@@ -25,8 +22,8 @@ Commands:
                        `gensharp import FILE --model vae --set hidden=H --set latent=L --data DIR`
                        (--out X.pt or .pth: torch.save's format instead, which gensharp import reads too).
 
-The last line of stdout is one JSON object. Debian's python3-torch has no safetensors package, so
-the few lines of the format (8-byte header length, JSON header, raw little-endian data) are here.
+The last line of stdout is one JSON object. Debian's python3-torch has no safetensors package: the
+format (8-byte header length, JSON header, raw little-endian data) is written out here.
 """
 import argparse
 import gzip

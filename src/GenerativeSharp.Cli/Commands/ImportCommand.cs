@@ -3,12 +3,12 @@ using GenerativeSharp.Interop;
 
 namespace GenerativeSharp.Cli.Commands;
 
-/// <summary><c>gensharp import FILE --model NAME --out DIR</c>: a PyTorch state dict (safetensors) into a run directory (docs/interop.md).</summary>
+/// <summary><c>gensharp import FILE --model NAME --out DIR</c>: a PyTorch state dict (safetensors or torch.save's .pt) into a run directory (docs/interop.md).</summary>
 internal static class ImportCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "a PyTorch state dict saved as safetensors, with the names of docs/interop.md" };
+        var file = new Argument<string>("FILE") { Description = "a PyTorch state dict (safetensors, or torch.save's .pt/.pth) with the names of docs/interop.md" };
         var model = new Option<string>("--model") { Description = "vae, made, gated-pixelcnn or realnvp", Required = true };
         var settings = new Option<string[]>("--set") { Description = "model option KEY=VALUE giving the weights' shapes (repeatable)" };
         var data = CommonOptions.Data(required: false);

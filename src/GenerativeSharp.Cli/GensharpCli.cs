@@ -28,6 +28,8 @@ public static class GensharpCli
             FeaturesCommand.Create(context),
             BreedCommand.Create(context),
             TranslateCommand.Create(context),
+            ExportCommand.Create(context),
+            ImportCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -52,6 +52,12 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionMode
     /// <summary>The pixel indices (into the flattened image) in the autoregressive order of mask <paramref name="mask"/>.</summary>
     public int[] Ordering(int mask = 0) => (int[])orderings[CheckMask(mask)].Clone();
 
+    /// <summary>Layer <paramref name="layer"/>'s binary mask <paramref name="mask"/> [out, in] (float32; PyTorch's MADE keeps it as a buffer).</summary>
+    public Tensor LayerMask(int layer, int mask = 0) => layers[layer].Mask(CheckMask(mask));
+
+    /// <summary>The number of masked linear layers (Depth + 1).</summary>
+    public int LayerCount => layers.Count;
+
     /// <summary>The mask the next training Loss call uses.</summary>
     public int TrainingMask => (int)(step.item<long>() % Options.Masks);
 
@@ -211,6 +217,9 @@ public sealed class Made : nn.Module, IDensityModel, ITrainable, ICompletionMode
         }
 
         public Parameter Weight => weight;
+
+        /// <summary>A copy of mask <paramref name="mask"/> on the weight's device: [out, in].</summary>
+        public Tensor Mask(int mask) => MasksOn(weight.device)[mask].clone();
 
         /// <summary>
         /// The masks on the weight's device: Module.to() in TorchSharp 0.107 moves only persistent

@@ -87,7 +87,7 @@ public sealed class DataCatalogTests : IDisposable
 
         Assert.Equal(
             "unknown dataset 'cifar-100': expected fashion-mnist, mnist, mnist-10k (embedded), toy:NAME (checkerboard, 8gaussians, moons, "
-            + "circles, swissroll, 2spirals, rings) or a directory of IDX files",
+            + "circles, swissroll, 2spirals, rings), a directory of IDX files, an image folder or edges:DATA",
             e.Message);
     }
 

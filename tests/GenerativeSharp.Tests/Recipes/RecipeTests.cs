@@ -154,9 +154,14 @@ public sealed class RecipeTests
             Assert.StartsWith("pix2pix translates paired images: give --data DIR --target DIR2", e.Message);
             Assert.DoesNotContain('\n', e.Message);
         }
-        var odd = DataDescription.Images([3, 28, 28]) with { TargetShape = [3, 28, 28] };
-        var side = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(odd, new Dictionary<string, string>()));
-        Assert.Contains("side of 32, 64, 128 or 256", side.Message);
+        var tiny = DataDescription.Images([3, 8, 8]) with { TargetShape = [3, 8, 8] };
+        var side = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(tiny, new Dictionary<string, string>()));
+        Assert.Contains("side from 9 to 256", side.Message);
+        var unpaired = DataDescription.Images([3, 32, 32]) with { TargetShape = [3, 32, 32], TargetsPaired = false };
+        var domains = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(unpaired, new Dictionary<string, string>()));
+        Assert.Contains("learns from pairs", domains.Message);
+        string fashion = recipe.ConfigureOptions(DataDescription.Images([1, 28, 28]) with { TargetShape = [1, 28, 28] }, new Dictionary<string, string>());
+        Assert.Contains("\"DiscriminatorLayers\":2", fashion);                                        // side 28 is taken, padded to 32 in the U-Net
     }
 
     [Fact]

@@ -66,6 +66,12 @@ public sealed class PackagesOutsideTheRepositoryTests : IDisposable
         Assert.Contains("trained 5 steps", output);
         Assert.True(File.Exists(Path.Combine(consumerRun, "checkpoint.safetensors")));
 
+        // Published, the consumer runs from its publish folder (the patched native library travels there too).
+        string published = _dir.File("consumer-publish");
+        Run("dotnet", ["publish", "-c", "Release", "-o", published], consumer);
+        string publishedRun = _dir.File("consumer-published-run");
+        Assert.Contains("trained 5 steps", Run("dotnet", [Path.Combine(published, "consumer.dll"), publishedRun], _dir.Path));
+
         // The tool, installed into a tool path: `gensharp models` and a 5-step run.
         string tools = _dir.File("tools");
         Run("dotnet", ["tool", "install", "GenerativeSharp.Cli", "--version", _version, "--tool-path", tools, "--add-source", feed], _dir.Path,

@@ -46,3 +46,25 @@ public static class EightGaussiansModes
         return tensor(values, [8, 2]);
     }
 }
+
+/// <summary>
+/// The 8 squares of toy:checkerboard (docs/evaluation.md): cells [2i, 2i + 2] x [2j, 2j + 2] with i, j in -2..1 and i - j
+/// even. As modes: a sample is of high quality when it lies in one of the squares; a square is covered when a sample does.
+/// </summary>
+public static class CheckerboardModes
+{
+    /// <summary>Counts covered squares and the share of <paramref name="samples"/> [N, 2] inside any square.</summary>
+    public static ModeCoverageResult Measure(Tensor samples)
+    {
+        if (samples.dim() != 2 || samples.shape[1] != 2)
+            throw new ArgumentException($"expected samples [N, 2]; got [{string.Join(", ", samples.shape)}].");
+        using var scope = NewDisposeScope();
+        Tensor cells = (samples.to(ScalarType.Float64) / 2).floor().to(ScalarType.Int64);           // [N, 2]: (i, j)
+        Tensor i = cells[.., 0], j = cells[.., 1];
+        Tensor inside = i.ge(-2) & i.le(1) & j.ge(-2) & j.le(1) & (i - j).remainder(2).eq(0);
+        Tensor square = ((i + 2) * 4 + (j + 2)).masked_select(inside);                             // 0..15, 8 of them used
+        long covered = bincount(square, minlength: 16).gt(0).sum().item<long>();
+        double share = samples.shape[0] == 0 ? 0 : inside.to(ScalarType.Float64).mean().item<double>();
+        return new ModeCoverageResult((int)covered, 8, share);
+    }
+}

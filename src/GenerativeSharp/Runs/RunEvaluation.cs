@@ -71,7 +71,7 @@ public static class RunEvaluation
             notes.Add(missing);
             messages.WriteLine(missing);
         }
-        bool hasQualityMetric = SampleMetrics.HasQuality(splits) || splits.Toy?.Name == "8gaussians";
+        bool hasQualityMetric = SampleMetrics.HasQuality(splits) || SampleMetrics.HasCoverage(splits);
         int quality = hasQualityMetric ? Affordable(request.QualitySamples, 10_000, "sample-quality metrics", "--quality-samples") : 0;
         return report with
         {

@@ -38,7 +38,8 @@ public sealed class FeaturePerceptualLoss : IDisposable
     /// <summary>Per-example loss [B] between targets <paramref name="x"/> and <paramref name="reconstruction"/>, both [B, C, S, S] in [0, 1].</summary>
     public Tensor PerExample(Tensor x, Tensor reconstruction)
     {
-        if (network.parameters().First().device != reconstruction.device)
+        Device current = network.parameters().First().device;
+        if (current.type != reconstruction.device.type || current.index != reconstruction.device.index)
         {
             var moved = network.to(reconstruction.device);
             network = moved;

@@ -28,7 +28,7 @@ public sealed class DfcVaeRecipe : ModelRecipe<DfcVaeOptions, DfcVae>, IDataAwar
         new("alpha", "1", "KL weight (the paper's alpha)", (o, v) => o with { Alpha = SettingValue.PositiveNumber("alpha", v) }),
         new("beta", "0.5", "perceptual-loss weight (the paper's beta)", (o, v) => o with { Beta = SettingValue.PositiveNumber("beta", v) }),
         new("pixel", "0", "weight of an extra pixel term, 1/2 the summed squared error", (o, v) => o with { Pixel = SettingValue.NonNegativeNumber("pixel", v) }),
-        new("layer-mean", "false", "divide each layer's squared error by C*H*W as the paper does (default: sum it)",
+        new("layer-mean", "false", "divide each layer's squared error by C*H*W as the paper does (false: sum it)",
             (o, v) => o with { LayerMean = SettingValue.Boolean("layer-mean", v) }),
     ];
 

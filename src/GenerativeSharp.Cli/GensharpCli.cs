@@ -21,6 +21,7 @@ public static class GensharpCli
             SampleCommand.Create(context),
             EvalCommand.Create(context),
             InterpolateCommand.Create(context),
+            AttributeCommand.Create(context),
             ChainCommand.Create(context),
             CompleteCommand.Create(context),
             QuickstartCommand.Create(context),

@@ -118,6 +118,7 @@ internal static class EvalCommand
                 output.WriteLine($"    identity  L1 {Number(id.L1, "0.0000")}  PSNR {Number(id.Psnr, "0.00")}  SSIM {Number(id.Ssim, "0.0000")}  FID {Number(id.Fid, "0.00")}");
         }
         if (report.Translation?.CycleL1 is double cycle) output.WriteLine($"    cycle     L1 {cycle:0.0000} (|F(G(a)) - a|)");
+        if (report.ReconstructionMsePerPixel is double mse) output.WriteLine($"  reconstruction MSE {mse:0.000000} per pixel (decode(encoder mean), [0, 1] pixels)");
         foreach (string note in report.Notes) output.WriteLine($"  note: {note}");
         if (report.TrueNllNats is double truth)
             output.WriteLine($"  floor H    {CommonOptions.Format(truth)} nats (true density on these points: {CommonOptions.Format(report.TrueDensityTestNllNats ?? double.NaN)}); " +

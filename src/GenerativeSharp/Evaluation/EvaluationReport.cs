@@ -52,6 +52,9 @@ public sealed record EvaluationReport
     /// <summary>An image-to-image model's scores against the true targets, and the identity baseline's.</summary>
     public TranslationReport? Translation { get; init; }
     /// <summary>What was skipped or approximated, and why (e.g. a default that would cost more than the training did).</summary>
+    /// <summary>Mean squared error per pixel of decode(encoder mean) against the split's images (dfc-vae).</summary>
+    public double? ReconstructionMsePerPixel { get; init; }
+
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     public double Seconds { get; init; }
@@ -156,6 +159,7 @@ public sealed record EvaluationReport
                 "; identity = the input as output" +
                 (t.CycleL1 is null ? "" : "; cycle_l1 = mean |F(G(a)) - a| on the test inputs");
         }
+        if (ReconstructionMsePerPixel is double mse) json["reconstruction_mse_per_pixel"] = Round6(mse);
         if (Notes.Count > 0) json["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray());
         json["seconds"] = Math.Round(Seconds, 3);
         return json;
@@ -172,6 +176,7 @@ public sealed record EvaluationReport
         Add("kl_gap_nats", KlGapNats);
         Add("fid", SampleQuality?.Model.Fid);
         Add("modes_covered", ModeCoverage?.ModesCovered);
+        Add("reconstruction_mse_per_pixel", ReconstructionMsePerPixel);
         Add("translation_l1", Translation?.Model.L1);
         Add("translation_psnr", Translation?.Model.Psnr);
         Add("translation_ssim", Translation?.Model.Ssim);

@@ -84,6 +84,28 @@ public sealed class FeatureClassifier : nn.Module<Tensor, Tensor>
         return nn.functional.relu(hidden.forward(h.flatten(1))).MoveToOuterDisposeScope();   // [B, 576] -> [B, 128]
     }
 
+    /// <summary>
+    /// The ReLU outputs of the first <paramref name="stages"/> conv stages (before their max-pool), the "relu1, relu2, relu3"
+    /// of a feature perceptual loss (Hou et al. 2017): stage 1 [B, 16, S, S], 2 [B, 32, S/2, S/2], 3 [B, 64, S/4, S/4].
+    /// </summary>
+    public IReadOnlyList<Tensor> StageActivations(Tensor x, int stages)
+    {
+        if (stages is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(stages), stages, "stages 1 to 3");
+        if (x.dim() != 4 || x.shape[1] != Channels || x.shape[2] != Side || x.shape[3] != Side)
+            throw new ArgumentException($"the feature network takes [B, {Channels}, {Side}, {Side}] images; got [{string.Join(", ", x.shape)}].");
+        var outputs = new List<Tensor>();
+        Tensor h = nn.functional.relu(conv1.forward(x));                                   // [B, 16, S, S]
+        outputs.Add(h);
+        if (stages >= 2)
+        {
+            h = nn.functional.relu(conv2.forward(nn.functional.max_pool2d(h, 2)));        // [B, 32, S/2, S/2]
+            outputs.Add(h);
+        }
+        if (stages >= 3)
+            outputs.Add(nn.functional.relu(conv3.forward(nn.functional.max_pool2d(h, 2))));   // [B, 64, S/4, S/4]
+        return outputs;
+    }
+
     /// <summary>Class logits, [B, classes].</summary>
     public override Tensor forward(Tensor x)
     {

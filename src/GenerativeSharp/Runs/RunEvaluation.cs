@@ -64,6 +64,13 @@ public static class RunEvaluation
             return 0;
         }
         bool hasLikelihood = model.Model is IDensityModel or ILowerBoundModel or IEnergyModel or IVariationalBoundModel;
+        double? reconstruction = null;
+        if (model.Module is Models.Variational.DfcVae dfc)
+        {
+            notes.Add(Models.Variational.DfcVae.NoLikelihoodNote);
+            messages.WriteLine(Models.Variational.DfcVae.NoLikelihoodNote);
+            reconstruction = ReconstructionError.MeanSquaredPerPixel(dfc, prepared, target);
+        }
         int parzenCount = hasLikelihood ? 0 : Affordable(request.ParzenSamples, 10_000, "Parzen-window estimate", "--parzen-samples");
         ParzenResult? parzen = parzenCount > 0 ? ParzenEstimate(model.Model, subset, parzenCount, target, progressMode) : null;
         if (SampleMetrics.MissingQualityNote(splits) is string missing)
@@ -78,6 +85,7 @@ public static class RunEvaluation
             Parzen = parzen,
             SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target, ProgressReporter.ForConsole(progressMode)),
             ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
+            ReconstructionMsePerPixel = reconstruction,
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };

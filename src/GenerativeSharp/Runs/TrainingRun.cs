@@ -65,7 +65,7 @@ public static class TrainingRun
         }
         else
         {
-            string options = recipe.ConfigureOptions(data.Description, request.Settings);
+            string options = recipe is IDataAwareRecipe aware ? aware.ConfigureOptions(data, request.Settings) : recipe.ConfigureOptions(data.Description, request.Settings);
             ModelMemory.Check(recipe, options, multiple: 4, "training");
             if (request.Binarize is BinarizationMode asked && asked != BinarizationMode.None
                 && !(data.Description.IsGrey && data.Description.Values == ValueKind.EightBit))

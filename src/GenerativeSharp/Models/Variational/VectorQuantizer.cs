@@ -94,7 +94,7 @@ public sealed class VectorQuantizer : nn.Module
         using var noGrad = no_grad();
         flat = flat.detach().to(codebook.dtype);
         Tensor assigned = nn.functional.one_hot(indices, Codes).to(codebook.dtype);   // [N, K]
-        Tensor counts = assigned.sum(0);                                               // [K] n_i
+        Tensor counts = assigned.sum(dim: 0L);                                              // [K] n_i
         Tensor sums = assigned.t().matmul(flat);                                        // [K, D]
         clusterSize.mul_(Decay).add_(counts, alpha: 1 - Decay);
         embeddingSum.mul_(Decay).add_(sums, alpha: 1 - Decay);

@@ -2,6 +2,7 @@ using GenerativeSharp.Distributions;
 using GenerativeSharp.Layers;
 using GenerativeSharp.Models.Autoregressive;
 using GenerativeSharp.Models.Autoregressive.Pixels;
+using GenerativeSharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -77,6 +78,10 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
     public int BoundTerms => 1;
 
     public int DefaultBoundTimesteps => 1;
+
+    public string BoundDescription => prior is null
+        ? "-log p(x | z_q) of the binarized pixels (Bernoulli decoder) + h w log K (uniform prior over the codes; q(z | x) one-hot); nll_std_err over the examples"
+        : "-log p(x | z_q) of the binarized pixels (Bernoulli decoder) - log p_prior(z_q) (Gated PixelCNN over the codes; q(z | x) one-hot); nll_std_err over the examples";
 
     /// <summary>The encoder's outputs z_e [B, D, H/4, W/4].</summary>
     public Tensor EncodeContinuous(Tensor x)
@@ -158,17 +163,25 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
         });
     }
 
-    /// <summary>Draws code maps from the prior and decodes them: Bernoulli means [count, 1, H, W] in [0, 1].</summary>
+    /// <summary>
+    /// Draws code maps from the prior and decodes them: Bernoulli means [count, 1, H, W] in [0, 1]. Without a trained prior
+    /// (prior=false) the codes are drawn uniformly, the prior the bound then uses (<see cref="NoPriorNote"/>).
+    /// </summary>
     public Tensor Sample(int count, Generator? generator = null)
     {
-        if (prior is null)
-            throw new InvalidInputException("this vq-vae has no prior over its codes (it was trained with prior=false): train one with prior=true to sample.");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor levels = prior.Sample(count, generator);                                         // [n, 1, h, w] in [0, 1]
-        Tensor codes = (levels.squeeze(1) * PriorLevels).round().clamp(0, Options.Codes - 1).to(ScalarType.Int64);   // [n, h, w]
+        Device device = quantizer.Codebook.device;
+        Tensor codes = prior is null
+            ? SeededRandom.Integers(Options.Codes, [count, GridHeight, GridWidth], ScalarType.Int64, device, generator)
+            : (prior.Sample(count, generator).squeeze(1) * PriorLevels).round().clamp(0, Options.Codes - 1).to(ScalarType.Int64);   // [n, 1, h, w] levels -> [n, h, w] codes
         return decoder.forward(Embed(codes)).sigmoid().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The one line a sampler prints for a model without a prior; null when it has one.</summary>
+    public string? NoPriorNote => prior is null
+        ? "note: this vq-vae was trained without a prior over its codes (prior=false): its codes were drawn uniformly from the K codes (train with prior=true for a learned prior)."
+        : null;
 
     /// <summary>z_q of each image, [B, D, h, w].</summary>
     public Tensor Encode(Tensor x)

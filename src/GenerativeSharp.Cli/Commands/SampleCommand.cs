@@ -92,6 +92,7 @@ internal static class SampleCommand
                 SamplePictures.Write(path, model.Model, n, s, temperature: t);
             }
             context.Out.WriteLine($"wrote {n} samples of {model.Recipe.Info.Name} to {path}");
+            if (model.Module is Models.Variational.VqVae { NoPriorNote: string note }) context.Out.WriteLine(note);
             return ExitCodes.Success;
         });
         return command;

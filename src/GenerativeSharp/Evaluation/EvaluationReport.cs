@@ -30,6 +30,9 @@ public sealed record EvaluationReport
     /// <summary>What a class-conditional model's step-wise bound is conditioned on, appended to the bound note; null for unconditional models.</summary>
     public string? BoundCondition { get; init; }
 
+    /// <summary>The model's own words for a bound of one term (VQ-VAE), used as the bound note instead of the diffusion wording; null otherwise.</summary>
+    public string? BoundDescription { get; init; }
+
     /// <summary>The standard error of <see cref="NllNats"/> over the examples (data and time-step sampling noise together).</summary>
     public double? NllStdErr { get; init; }
     /// <summary>The data's entropy H: the lowest expected NLL any model can reach (2-D toys).</summary>
@@ -80,7 +83,7 @@ public sealed record EvaluationReport
             json["bound_timesteps"] = BoundTimesteps;
             json["bound_terms"] = terms;
             json["nll_std_err"] = Round(NllStdErr);
-            string note = BoundTimesteps >= terms
+            string note = BoundDescription is string own ? own : BoundTimesteps >= terms
                 ? $"L_T plus all {terms} step terms (one draw of x_t each) per example; nll_std_err over the examples"
                 : $"L_T plus, per example, the {terms / BoundTimesteps} earliest step terms in full and one term drawn uniformly in each of the other {BoundTimesteps - 1} strata of about {terms / BoundTimesteps} consecutive steps, weighted by the stratum size (an unbiased estimate of the bound); nll_std_err over the examples";
             json["bound_note"] = BoundCondition is null ? note : $"{note}; {BoundCondition}";

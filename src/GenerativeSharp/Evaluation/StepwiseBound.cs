@@ -53,6 +53,7 @@ public static class StepwiseBound
             NllStdErr = stdErr,
             BoundTimesteps = timesteps,
             BoundTerms = model.BoundTerms,
+            BoundDescription = model.BoundDescription,
             BoundCondition = model is IConditionalSampler { Context: ContextKind.ClassLabel }
                 ? "class-conditional model: this is the bound of the unconditional model, every example given the null class (labels unused)"
                 : null,

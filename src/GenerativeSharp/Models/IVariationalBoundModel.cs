@@ -22,4 +22,7 @@ public interface IVariationalBoundModel : IGenerativeModel
     /// steps drawn per example (stratified: one uniformly in each of that many runs of consecutive steps).
     /// </summary>
     Tensor NegativeBound(Tensor x, int timesteps, Generator? generator = null);
+
+    /// <summary>What the bound is, in one phrase for the report's bound_note, when the step wording does not fit (VQ-VAE); null for the default.</summary>
+    string? BoundDescription => null;
 }

@@ -8,7 +8,7 @@ public static class ModelCatalog
         new VaeRecipe(), new RbmRecipe(), new GsnRecipe(), new NadeRecipe(), new MadeRecipe(), new PixelCnnRecipe(), new GatedPixelCnnRecipe(),
         new RealNvpRecipe(), new MafRecipe(), new NiceRecipe(), new GlowRecipe(), new GanRecipe(), new DcganRecipe(), new WganGpRecipe(),
         new CganRecipe(), new Pix2PixRecipe(), new CycleGanRecipe(), new DdpmRecipe(),
-        new DfcVaeRecipe(),
+        new DfcVaeRecipe(), new VqVaeRecipe(),
     ];
 
     public static IReadOnlyList<IModelRecipe> All => Registered;

@@ -26,8 +26,8 @@ public sealed class RecipeTests
             bool refused = recipe.Info.Name is "pix2pix" or "cyclegan" or "dfc-vae" || kind switch   // pix2pix and cyclegan need two image folders (tested below); dfc-vae a feature network's shape (DfcVaeTests)
             {
                 // NADE and MADE model binary images only; cgan needs labels, which the 2-D toys lack.
-                "points" => recipe.Info.Cell == TaxonomyCell.FullyVisibleBeliefNet || recipe.Info.Name == "cgan",
-                "colour" => recipe.Info.Name is "nade" or "made" or "gsn",
+                "points" => recipe.Info.Cell == TaxonomyCell.FullyVisibleBeliefNet || recipe.Info.Name is "cgan" or "vq-vae",
+                "colour" => recipe.Info.Name is "nade" or "made" or "gsn" or "vq-vae",   // vq-vae: binarized grey-scale pixels only
                 _ => false,
             };
             if (refused)

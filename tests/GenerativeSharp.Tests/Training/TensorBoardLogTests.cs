@@ -167,35 +167,7 @@ public sealed class TensorBoardLogTests
         Assert.Equal(expected, logged.Count);
     }
 
-    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume)
-    {
-        IModelRecipe recipe = ModelCatalog.Get("vae");
-        using var generator = new Generator(Seeds.Derive(5, 0));
-        ModelInstance model;
-        ITrainingStep step;
-        TrainingState state;
-        PendingMetrics pending = PendingMetrics.None;
-        if (resume)
-        {
-            using LoadedCheckpoint checkpoint = Checkpoint.Load(directory, CPU);
-            model = checkpoint.Model;
-            step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
-            step.LoadState(checkpoint.TrainerState);
-            Checkpoint.RestoreGenerator(checkpoint, generator);
-            pending = Checkpoint.PendingMetricsOf(checkpoint);
-            state = checkpoint.State with { TotalSteps = totalSteps };
-        }
-        else
-        {
-            string options = recipe.ConfigureOptions(data.Description, new Dictionary<string, string> { ["hidden"] = "32", ["latent"] = "4" });
-            model = ModelInstance.Create(recipe, options, seed: 5, CPU);
-            step = recipe.CreateStep(model.Module, 3e-3);
-            state = new TrainingState(data.Spec, BinarizationMode.Dynamic, 5, 32, 3e-3, StepsPerEpoch: 8, totalSteps, Step: 0);
-        }
-        using (model)
-        {
-            var trainer = new Trainer(new TrainerOptions { OutputDirectory = directory, Progress = ProgressMode.None, LogEvery = 5, SampleCount = 4 });
-            return trainer.Run(model, step, data, state, generator, CPU, CancellationToken.None, pending);
-        }
-    }
+    /// <summary>The trainer tests' small VAE run (TensorBoard files are on by default).</summary>
+    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume) =>
+        TrainerTests.Train(data, directory, totalSteps, resume);
 }

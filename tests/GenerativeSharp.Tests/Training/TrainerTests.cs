@@ -137,7 +137,7 @@ public sealed class TrainerTests
         Assert.Equal(Losses(straight.Path), Losses(split.Path));          // step 10's mean spans the interruption at step 7
     }
 
-    private static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume, CancellationToken cancel = default,
+    internal static TrainingResult Train(DataSplits data, string directory, long totalSteps, bool resume, CancellationToken cancel = default,
         Func<ITrainingStep, ITrainingStep>? wrap = null)
     {
         IModelRecipe recipe = ModelCatalog.Get("vae");

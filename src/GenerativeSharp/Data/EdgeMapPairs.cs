@@ -20,46 +20,48 @@ public static class EdgeMapPairs
     /// <summary>Whether <paramref name="spec"/> asks for edge-map pairs.</summary>
     public static bool Matches(string spec) => spec.Trim().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The edge-map pairs of the images <paramref name="images"/> holds; takes ownership of <paramref name="images"/>.</summary>
+    /// <summary>
+    /// The edge-map pairs of the images <paramref name="images"/> holds; takes ownership of <paramref name="images"/>, whose
+    /// images and labels become the pairs' targets and labels (no copy).
+    /// </summary>
     /// <exception cref="InvalidInputException">The data is not images, or already paired.</exception>
     public static DataSplits From(string spec, DataSplits images)
     {
-        using (images)
+        Tensor? trainEdges = null, testEdges = null;
+        try
         {
             if (!images.Description.IsImage)
                 throw new InvalidInputException($"{spec}: edge maps need images; {images.Spec} holds {images.Description.Summary}.");
             if (images.Description.HasPairedTarget)
                 throw new InvalidInputException($"{spec}: edges:DATA pairs each image with its own edge map; {images.Spec} is already paired.");
-            long[] shape = images.EventShape;
-            TensorDataset train = Pair(images.Train), test;
-            try
-            {
-                test = Pair(images.Test);
-            }
-            catch
-            {
-                train.Dispose();
-                throw;
-            }
-            var description = new DataDescription
-            {
-                EventShape = [1, shape[1], shape[2]], Values = ValueKind.Binary, ClassNames = images.Description.ClassNames, TargetShape = shape,
-            };
-            return new DataSplits(spec, $"edge maps ({Detector}) of {images.Source}", description, train, test, toy: null);
+            trainEdges = EdgesOf(images.Train.Examples);
+            testEdges = EdgesOf(images.Test.Examples);
         }
+        catch
+        {
+            trainEdges?.Dispose();
+            testEdges?.Dispose();
+            images.Dispose();
+            throw;
+        }
+        long[] shape = images.EventShape;
+        var description = new DataDescription
+        {
+            EventShape = [1, shape[1], shape[2]], Values = ValueKind.Binary, ClassNames = images.Description.ClassNames, TargetShape = shape,
+        };
+        // From here the images' tensors belong to the pairs; the old splits are bare wrappers, left undisposed.
+        var train = new TensorDataset(trainEdges, images.Train.Labels, targets: images.Train.Examples);
+        var test = new TensorDataset(testEdges, images.Test.Labels, targets: images.Test.Examples);
+        return new DataSplits(spec, $"edge maps ({Detector}) of {images.Source}", description, train, test, toy: null);
     }
 
-    private static TensorDataset Pair(TensorDataset split)
+    /// <summary>Edge maps [N, 1, H, W] of images [N, C, H, W], 4,096 at a time (bounded temporaries).</summary>
+    private static Tensor EdgesOf(Tensor images)
     {
         using var scope = NewDisposeScope();
         var edges = new List<Tensor>();
-        for (long start = 0; start < split.Count; start += 4096)                                          // bounded temporaries
-            edges.Add(Detector.Detect(split.Examples.narrow(0, start, Math.Min(4096, split.Count - start))));
-        Tensor inputs = cat(edges);                                                                         // [N, 1, H, W] of 0 and 1
-        var paired = new TensorDataset(inputs, split.Labels?.clone(), targets: split.Examples.clone());
-        inputs.MoveToOuterDisposeScope();
-        paired.Labels?.MoveToOuterDisposeScope();
-        paired.Targets!.MoveToOuterDisposeScope();
-        return paired;
+        for (long start = 0; start < images.shape[0]; start += 4096)
+            edges.Add(Detector.Detect(images.narrow(0, start, Math.Min(4096, images.shape[0] - start))));
+        return cat(edges).MoveToOuterDisposeScope();                                                      // [N, 1, H, W] of 0 and 1
     }
 }

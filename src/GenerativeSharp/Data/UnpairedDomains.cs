@@ -14,25 +14,36 @@ internal static class UnpairedDomains
     /// <exception cref="InvalidInputException">A folder cannot be loaded, or the two have different sizes without --image-size.</exception>
     public static ImageFolderContent Load(string directory, string targetDirectory, int? imageSize, TextWriter? progress)
     {
-        using ImageFolderContent a = ImageFolder.Load(directory, null, imageSize, progress);
-        using ImageFolderContent b = ImageFolder.Load(targetDirectory, null, imageSize, progress);
-        long[] sideA = a.Train.Data.EventShape[1..], sideB = b.Train.Data.EventShape[1..];
-        if (!sideA.SequenceEqual(sideB))
-            throw new InvalidInputException($"{directory} holds {sideA[0]} x {sideA[1]} images and {targetDirectory} {sideB[0]} x {sideB[1]}: " +
-                "give --image-size N to read both at one size.");
-        if (b.Test.Data.Count == 0)
-            throw new InvalidInputException($"{targetDirectory} has no test images: give it a test folder (or enough images for the 10% hash split).");
-        ImageFolderSplit Split(ImageFolderSplit inA, ImageFolderSplit inB) => new(
-            new TensorDataset(inA.Data.Examples.clone(), inA.Data.Labels?.clone(), inB.Data.Examples.clone(), targetsPaired: false), inA.RelativePaths);
-        ImageFolderSplit train = Split(a.Train, b.Train);
+        ImageFolderContent a = ImageFolder.Load(directory, null, imageSize, progress), b;
         try
         {
-            return new ImageFolderContent(a.ClassNames, a.Channels, train, Split(a.Test, b.Test), unmatchedCount: 0, a.SplitByHash);
+            b = ImageFolder.Load(targetDirectory, null, imageSize, progress);
         }
         catch
         {
-            train.Dispose();
+            a.Dispose();
             throw;
         }
+        try
+        {
+            long[] sideA = a.Train.Data.EventShape[1..], sideB = b.Train.Data.EventShape[1..];
+            if (!sideA.SequenceEqual(sideB))
+                throw new InvalidInputException($"{directory} holds {sideA[0]} x {sideA[1]} images and {targetDirectory} {sideB[0]} x {sideB[1]}: " +
+                    "give --image-size N to read both at one size.");
+            if (b.Test.Data.Count == 0)
+                throw new InvalidInputException($"{targetDirectory} has no test images: give it a test folder (or enough images for the 10% hash split).");
+        }
+        catch
+        {
+            a.Dispose();
+            b.Dispose();
+            throw;
+        }
+        // A's images and labels and B's images move into the new splits (no copy); B's labels are not used.
+        b.Train.Data.Labels?.Dispose();
+        b.Test.Data.Labels?.Dispose();
+        static ImageFolderSplit Split(ImageFolderSplit inA, ImageFolderSplit inB) => new(
+            new TensorDataset(inA.Data.Examples, inA.Data.Labels, inB.Data.Examples, targetsPaired: false), inA.RelativePaths);
+        return new ImageFolderContent(a.ClassNames, a.Channels, Split(a.Train, b.Train), Split(a.Test, b.Test), unmatchedCount: 0, a.SplitByHash);
     }
 }

@@ -44,9 +44,14 @@ internal static class EvalCommand
         {
             Description = "diffusion models: step terms of the bound drawn per example (T: all of them); default 100 for points, 10 for images",
         };
+        var sampler = new Option<string?>("--sampler") { Description = "diffusion models: the sampler of the quality samples, ddpm (ancestral, all T steps) or ddim (default, 50 steps, eta 0)" };
+        var steps = new Option<int?>("--steps") { Description = "diffusion models: DDIM steps S of the quality samples" };
+        var eta = new Option<double?>("--eta") { Description = "diffusion models: DDIM eta of the quality samples (0: deterministic)" };
+        var likelihood = new Option<string>("--likelihood") { Description = "on, or off to report sample metrics only", DefaultValueFactory = _ => "on" };
         var command = new Command("eval", "Evaluate a trained model: NLL in nats and bits/dim, labelled exact, bound or estimate.")
         {
             directory, data, split, json, samples, limit, device, dataRoot, progress, aisRuns, aisTemperatures, parzenSamples, qualitySamples, boundTimesteps,
+            sampler, steps, eta, likelihood,
         };
         command.SetAction(parsed =>
         {
@@ -57,8 +62,15 @@ internal static class EvalCommand
             int k = CommonOptions.Positive("--samples", parsed.GetValue(samples));
             int? limitValue = parsed.GetValue(limit) is int l ? CommonOptions.Positive("--limit", l) : null;
             ProgressMode progressMode = TrainCommand.ParseProgress(parsed.GetValue(progress)!);
+            bool likelihoodOn = parsed.GetValue(likelihood)!.Trim().ToLowerInvariant() switch
+            {
+                "on" => true,
+                "off" => false,
+                string other => throw new InvalidInputException($"--likelihood {other}: expected on or off."),
+            };
             var request = new EvaluationRequest
             {
+                Sampler = parsed.GetValue(sampler), SamplerSteps = parsed.GetValue(steps), SamplerEta = parsed.GetValue(eta), Likelihood = likelihoodOn,
                 Directory = dir, Data = parsed.GetValue(data), Split = splitName, ImportanceSamples = k, Limit = limitValue,
                 BoundTimesteps = parsed.GetValue(boundTimesteps) is int b ? CommonOptions.Positive("--bound-timesteps", b) : null,
                 Device = parsed.GetValue(device)!, DataRoot = parsed.GetValue(dataRoot), Progress = progressMode,
@@ -105,6 +117,7 @@ internal static class EvalCommand
             output.WriteLine($"  {q.Label("KID")}: {q.Model.Kid.Mean:0.0000} +- {q.Model.Kid.StandardDeviation:0.0000} (floor {q.Floor.Kid.Mean:0.0000})");
             output.WriteLine($"  {q.Label("precision / recall, k = 3")}: {q.Model.PrecisionRecall.Precision:0.000} / {q.Model.PrecisionRecall.Recall:0.000} " +
                 $"(floor {q.Floor.PrecisionRecall.Precision:0.000} / {q.Floor.PrecisionRecall.Recall:0.000})");
+            output.WriteLine($"  sampling   {CommonOptions.Format(q.SamplingSeconds / q.Samples)} s per sample{(report.Sampler is string s ? $" ({s})" : "")}");
         }
         if (report.ModeCoverage is { } m)
             output.WriteLine($"  modes_covered {m.ModesCovered} of {m.Modes}; high_quality_share {m.HighQualityShare:0.000} (within 3 std of a mode)");

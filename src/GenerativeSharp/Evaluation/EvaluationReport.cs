@@ -51,6 +51,9 @@ public sealed record EvaluationReport
     public ParzenResult? Parzen { get; init; }
     public double? ExactLogZ { get; init; }
     public SampleQualityReport? SampleQuality { get; init; }
+
+    /// <summary>The sampler that drew a diffusion model's quality samples, e.g. "ddim, 50 steps, eta 0"; null for other models.</summary>
+    public string? Sampler { get; init; }
     public ModeCoverageResult? ModeCoverage { get; init; }
     /// <summary>An image-to-image model's scores against the true targets, and the identity baseline's.</summary>
     public TranslationReport? Translation { get; init; }
@@ -135,7 +138,9 @@ public sealed record EvaluationReport
             json["kid_floor"] = Round6(q.Floor.Kid.Mean);
             json["precision_floor"] = Round(q.Floor.PrecisionRecall.Precision);
             json["recall_floor"] = Round(q.Floor.PrecisionRecall.Recall);
+            json["sampling_seconds_per_sample"] = Round6(q.SamplingSeconds / q.Samples);
         }
+        if (Sampler is not null) json["sampler"] = Sampler;
         if (ModeCoverage is { } m)
         {
             json["modes_covered"] = m.ModesCovered;

@@ -55,10 +55,13 @@ public static class SampleQuality
         using var generator = new Generator((ulong)seed, device);
         (model as nn.Module)?.eval();
         var parts = new List<Tensor>();
+        var sampling = new Stopwatch();
         for (int start = 0; start < n; start += 500)
         {
             using var batchScope = NewDisposeScope();
+            sampling.Start();
             Tensor drawn = model.Sample(Math.Min(500, n - start), generator).clamp(0, 1);
+            sampling.Stop();
             parts.Add(features.FeaturesOf(drawn, device).MoveToOuterDisposeScope());
             progress?.Report("quality samples", Math.Min(start + 500, n), n, "drawn and featurised");
         }
@@ -66,7 +69,7 @@ public static class SampleQuality
         Tensor generated = cat(parts);                                                 // [n, 128]
         MetricSet model_ = MetricSet.Between(reference, generated, seed);
         MetricSet floor = MetricSet.Between(reference, otherReal, seed);
-        return new SampleQualityReport(network.Name, n, half, model_, floor, clock.Elapsed.TotalSeconds);
+        return new SampleQualityReport(network.Name, n, half, model_, floor, clock.Elapsed.TotalSeconds, sampling.Elapsed.TotalSeconds);
     }
 }
 
@@ -82,9 +85,11 @@ public sealed record MetricSet(double Fid, KernelDistanceResult Kid, PrecisionRe
 /// <summary>
 /// Sample-quality numbers of a model and the real-vs-real floor, each with its set sizes: the model's
 /// <paramref name="Samples"/> samples and the floor's as many test images of one half, both against the
-/// <paramref name="ReferenceExamples"/> test images of the other half.
+/// <paramref name="ReferenceExamples"/> test images of the other half. <paramref name="SamplingSeconds"/>: the wall time of the
+/// model's draws alone (without the feature network).
 /// </summary>
-public sealed record SampleQualityReport(string FeatureNetwork, int Samples, long ReferenceExamples, MetricSet Model, MetricSet Floor, double Seconds)
+public sealed record SampleQualityReport(string FeatureNetwork, int Samples, long ReferenceExamples, MetricSet Model, MetricSet Floor, double Seconds,
+    double SamplingSeconds = double.NaN)
 {
     /// <summary>E.g. "FID (FMNIST-CNN features, 5000 samples vs 5000 test images)".</summary>
     public string Label(string metric) => string.Create(CultureInfo.InvariantCulture,

@@ -44,6 +44,18 @@ public sealed record EvaluationRequest
     /// <summary>Model samples of FID / KID / precision-recall and mode coverage; 0 skips; null: 10,000 when affordable.</summary>
     public int? QualitySamples { get; init; }
 
+    /// <summary>Diffusion models: the sampler the sample-quality metrics draw with ("ddpm" or "ddim"); null with no steps or eta: the model's default.</summary>
+    public string? Sampler { get; init; }
+
+    /// <summary>Diffusion models: the DDIM steps S; null: the default (50).</summary>
+    public int? SamplerSteps { get; init; }
+
+    /// <summary>Diffusion models: the DDIM eta; null: 0.</summary>
+    public double? SamplerEta { get; init; }
+
+    /// <summary>false skips the likelihood (exact, bound or estimate) and reports sample metrics only.</summary>
+    public bool Likelihood { get; init; } = true;
+
     /// <summary>Refuses values out of range, in one line.</summary>
     internal void Check()
     {

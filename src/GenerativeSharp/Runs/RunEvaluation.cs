@@ -3,6 +3,7 @@ using GenerativeSharp.Evaluation;
 using GenerativeSharp.Evaluation.Translation;
 using GenerativeSharp.Models;
 using GenerativeSharp.Models.Boltzmann;
+using GenerativeSharp.Models.Diffusion.Samplers;
 using GenerativeSharp.Runtime;
 using GenerativeSharp.Training;
 using TorchSharp;
@@ -47,17 +48,22 @@ public static class RunEvaluation
         using torch.Tensor subset = chosen.Examples.narrow(0, 0, count);
         using torch.Tensor prepared = checkpoint.State.Binarize == BinarizationMode.None ? subset.clone() : Binarization.Static(subset);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        PartitionFunction? partition = model.Module is Rbm rbm
+        PartitionFunction? partition = request.Likelihood && model.Module is Rbm rbm
             ? EstimatePartition(rbm, splits.Train, checkpoint.State.Binarize, request, progressMode)
             : null;
-        EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
-            k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition, request.BoundTimesteps);
+        IDiffusionSampler? sampler = DiffusionSamplerChoice.Parse(model, request.Sampler, request.SamplerSteps, request.SamplerEta);
+        IDiffusionModel? diffusion = model.Model as IDiffusionModel;
+        IGenerativeModel drawer = diffusion is not null && sampler is not null ? new DiffusionSamplerView(diffusion, sampler) : model.Model;   // what quality samples come from
+        EvaluationReport report = request.Likelihood
+            ? LikelihoodEvaluator.Evaluate(model.Model, prepared, model.Recipe.Info.Name, spec, splitName,
+                k, Trainer.EvaluationSeed, target, splits.Toy, ProgressReporter.ForConsole(progressMode), partition, request.BoundTimesteps)
+            : new EvaluationReport { Model = model.Recipe.Info.Name, Data = spec, Split = splitName, Examples = count };
         double? trainingSeconds = MetricsLog.TrainingSeconds(Path.Combine(dir, Trainer.MetricsFileName));
         var notes = new List<string>();
         int Affordable(int? asked, int fallback, string metric, string option)
         {
             if (asked is int n) return n;
-            string? note = SamplingBudget.SkipNote(model.Model, fallback, trainingSeconds, metric, option, target);
+            string? note = SamplingBudget.SkipNote(drawer, fallback, trainingSeconds, metric, option, target);
             if (note is null) return fallback;
             notes.Add(note);
             messages.WriteLine(note);
@@ -83,8 +89,9 @@ public static class RunEvaluation
         return report with
         {
             Parzen = parzen,
-            SampleQuality = SampleMetrics.Quality(model.Model, splits, subset, quality, Trainer.EvaluationSeed, target, ProgressReporter.ForConsole(progressMode)),
-            ModeCoverage = SampleMetrics.Coverage(model.Model, splits, quality, Trainer.EvaluationSeed, target),
+            SampleQuality = SampleMetrics.Quality(drawer, splits, subset, quality, Trainer.EvaluationSeed, target, ProgressReporter.ForConsole(progressMode)),
+            ModeCoverage = SampleMetrics.Coverage(drawer, splits, quality, Trainer.EvaluationSeed, target),
+            Sampler = diffusion is null || quality == 0 ? null : DiffusionSamplerView.Describe(sampler ?? diffusion.DefaultSampler, diffusion.Schedule),
             ReconstructionMsePerPixel = reconstruction,
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,

@@ -36,6 +36,36 @@ public sealed class DiffusionCommandTests
     }
 
     [Fact]
+    public void Eval_scores_the_samples_of_the_sampler_it_is_given_and_can_leave_out_the_bound()
+    {
+        using var directory = new TempDirectory();
+        string run = directory.File("run");
+        CliOutcome train = CliHost.Run("train", "ddpm", "--data", "toy:8gaussians", "--steps", "4", "--batch-size", "64", "--out", run,
+            "--set", "timesteps=20", "--set", "hidden=16", "--set", "depth=1", "--progress", "none");
+        Assert.True(train.Code == 0, train.Error);
+        JsonElement Eval(params string[] extra)
+        {
+            CliOutcome outcome = CliHost.Run(["eval", run, "--json", "--quality-samples", "200", "--likelihood", "off", "--progress", "none", .. extra]);
+            Assert.True(outcome.Code == 0, outcome.Error);
+            return JsonDocument.Parse(outcome.LastLine).RootElement.Clone();
+        }
+        JsonElement byDefault = Eval(), explicitDefault = Eval("--sampler", "ddim", "--steps", "20"), fewSteps = Eval("--steps", "3"),
+            ancestral = Eval("--sampler", "ddpm");
+        Assert.Equal("ddim, 20 steps, eta 0", byDefault.GetProperty("sampler").GetString());   // the default: min(50, T) DDIM steps
+        Assert.Equal(JsonValueKind.Null, byDefault.GetProperty("nll_kind").ValueKind);        // --likelihood off: no bound
+        Assert.False(byDefault.TryGetProperty("bound_timesteps", out _));
+        Assert.Equal(byDefault.GetProperty("high_quality_share").GetDouble(), explicitDefault.GetProperty("high_quality_share").GetDouble());
+        Assert.Equal("ddim, 3 steps, eta 0", fewSteps.GetProperty("sampler").GetString());
+        Assert.NotEqual(byDefault.GetProperty("high_quality_share").GetDouble(), fewSteps.GetProperty("high_quality_share").GetDouble());
+        Assert.Equal("ddpm, 20 steps (ancestral)", ancestral.GetProperty("sampler").GetString());
+
+        CliOutcome bad = CliHost.Run("eval", run, "--likelihood", "maybe");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--likelihood maybe", bad.Error);
+        Assert.Equal(2, CliHost.Run("eval", run, "--sampler", "ddpm", "--steps", "5").Code);
+    }
+
+    [Fact]
     public void A_resumed_ddpm_run_draws_the_same_samples_as_an_uninterrupted_one()
     {
         using var directory = new TempDirectory();
@@ -62,5 +92,8 @@ public sealed class DiffusionCommandTests
         Assert.Equal(2, refused.Code);
         Assert.Contains("not a diffusion model", refused.Error);
         Assert.Single(refused.Error.Trim().Split('\n'));
+        CliOutcome evalRefused = CliHost.Run("eval", run, "--sampler", "ddim");
+        Assert.Equal(2, evalRefused.Code);
+        Assert.Contains("not a diffusion model", evalRefused.Error);
     }
 }

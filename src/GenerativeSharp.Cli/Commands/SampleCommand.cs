@@ -32,9 +32,13 @@ internal static class SampleCommand
         {
             Description = "class-conditional diffusion models, with --label: classifier-free guidance weight w >= 0 (default 0, the plain conditional model)",
         };
+        var perClass = new Option<bool>("--per-class")
+        {
+            Description = "for a class-conditional model of images: one row per class, --count samples each (with --guidance on a diffusion model)",
+        };
         var command = new Command("sample", "Draw samples from a trained model into a PNG grid or scatter plot.")
         {
-            directory, count, output, seed, device, label, temperature, sampler, steps, eta, guidance,
+            directory, count, output, seed, device, label, temperature, sampler, steps, eta, guidance, perClass,
         };
         command.SetAction(parsed =>
         {
@@ -54,8 +58,23 @@ internal static class SampleCommand
             double? w = parsed.GetValue(guidance);
             if (w is not null && model.Module is not ConditionalDdpm)
                 throw new InvalidInputException($"--guidance: this {model.Recipe.Info.Name} is not a class-conditional diffusion model (train a ddpm with --set classes=N).");
-            if (w is not null && parsed.GetValue(label) is null)
-                throw new InvalidInputException("--guidance: give the class to guide towards with --label L.");
+            bool everyClass = parsed.GetValue(perClass);
+            if (w is not null && parsed.GetValue(label) is null && !everyClass)
+                throw new InvalidInputException("--guidance: give the class to guide towards with --label L (or --per-class).");
+            if (everyClass)
+            {
+                if (parsed.GetValue(label) is not null) throw new InvalidInputException("--per-class draws every class; drop --label.");
+                if (t != 1.0) throw new InvalidInputException($"--temperature: --per-class draws at temperature 1; drop it.");
+                if (model.Module is not IConditionalSampler { Context: ContextKind.ClassLabel } byClass)
+                    throw new InvalidInputException($"--per-class: this {model.Recipe.Info.Name} is not class-conditional (train it with --set classes=N).");
+                var progress = new ProgressReporter(ProgressMode.Auto, context.Error, !Console.IsErrorRedirected);
+                SamplePictures.WritePerClass(path, byClass, n, s, draw: (labels, g) => model.Module is ConditionalDdpm diffusion
+                    ? diffusion.SampleClasses(labels, w ?? 0, chosen ?? diffusion.DefaultSampler, g, (done, all) => progress.Report("diffusion steps", done, all, ""))
+                    : byClass.Sample(labels, g));
+                progress.Finish();
+                context.Out.WriteLine($"wrote {n} samples of each of the {byClass.Classes} classes of {model.Recipe.Info.Name} to {path}, one row per class");
+                return ExitCodes.Success;
+            }
             if (model.Module is ConditionalDdpm cddpm && parsed.GetValue(label) is int guided)
             {
                 if (t != 1.0) throw new InvalidInputException($"--temperature: this {model.Recipe.Info.Name} has no temperature; drop it.");

@@ -73,6 +73,29 @@ public static class SamplePictures
     }
 
     /// <summary>
+    /// <paramref name="count"/> samples of every class of a class-conditional image model, one row per class (class 0 on top),
+    /// drawn by <paramref name="draw"/>(labels [n], generator) in chunks with <paramref name="seed"/>.
+    /// </summary>
+    public static void WritePerClass(string path, IConditionalSampler model, int count, long seed, Func<Tensor, Generator, Tensor> draw)
+    {
+        if (model.EventShape.Length != 3) throw new InvalidInputException("--per-class draws a grid of images; this model draws points.");
+        CheckCount(model.EventShape, count * model.Classes);
+        using var scope = NewDisposeScope();
+        (model as nn.Module)?.eval();
+        Device device = (model as nn.Module)?.parameters().FirstOrDefault()?.device ?? CPU;
+        using var generator = new Generator((ulong)seed, device);
+        Tensor labels = arange(model.Classes, ScalarType.Int64, device).repeat_interleave(count);   // [classes * count]: 0 0 .. 1 1 ..
+        int drawn = 0;
+        Tensor samples = ChunkedSampling.Draw(count * model.Classes, n =>
+        {
+            Tensor chunk = labels.narrow(0, drawn, n);
+            drawn += n;
+            return draw(chunk, generator);
+        });
+        ImageGrid.Write(path, samples, count, padding: 2, scale: samples.shape[^1] <= 32 ? 2 : 1);
+    }
+
+    /// <summary>
     /// An image-to-image model's outputs for the first min(<paramref name="count"/>, N) pairs of <paramref name="pairs"/>
     /// (at most 64), as rows input | output | truth (<see cref="TranslationFigure"/>), with the noise of <paramref name="seed"/>.
     /// </summary>

@@ -46,6 +46,39 @@ public sealed class ConditionalDiffusionCommandTests
     }
 
     [Fact]
+    public void Per_class_draws_one_row_per_class_with_guidance_reproducibly()
+    {
+        using var directory = new TempDirectory();
+        string run = TrainTinyDdpm(directory, classes: 4);
+        CliOutcome rows = CliHost.Run("sample", run, "--per-class", "--count", "3", "--guidance", "2", "--steps", "4", "--out", directory.File("rows.png"));
+        Assert.True(rows.Code == 0, rows.Error);
+        Assert.Contains("one row per class", rows.Out);
+        Assert.Equal(0, CliHost.Run("sample", run, "--per-class", "--count", "3", "--guidance", "2", "--steps", "4", "--out", directory.File("again.png")).Code);
+        Assert.Equal(File.ReadAllBytes(directory.File("rows.png")), File.ReadAllBytes(directory.File("again.png")));
+        Assert.Equal(0, CliHost.Run("sample", run, "--label", "1", "--count", "9", "--steps", "4", "--out", directory.File("square.png")).Code);
+        var (rowsWidth, rowsHeight) = PngSize(directory.File("rows.png"));
+        var (squareWidth, squareHeight) = PngSize(directory.File("square.png"));
+        Assert.Equal(squareWidth, rowsWidth);                                    // 3 columns each
+        Assert.Equal(4.0 / 3.0, (double)(rowsHeight - 2) / (squareHeight - 2), precision: 1);   // 4 class rows against 3 rows
+
+        CliOutcome withLabel = CliHost.Run("sample", run, "--per-class", "--label", "1");
+        Assert.Equal(2, withLabel.Code);
+        Assert.Contains("drop --label", withLabel.Error);
+        string plain = TrainTinyDdpm(directory, classes: 0);
+        CliOutcome unconditional = CliHost.Run("sample", plain, "--per-class");
+        Assert.Equal(2, unconditional.Code);
+        Assert.Contains("not class-conditional", unconditional.Error);
+    }
+
+    /// <summary>Width and height from a PNG's IHDR chunk.</summary>
+    private static (int Width, int Height) PngSize(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)),
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+    }
+
+    [Fact]
     public void Classes_on_unlabelled_points_are_refused_in_one_line()
     {
         using var directory = new TempDirectory();

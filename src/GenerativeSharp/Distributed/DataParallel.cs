@@ -94,14 +94,15 @@ public sealed class DataParallel : IDisposable
     }
 
     /// <summary>
-    /// Refuses, on every rank, to train models that differ: hashes the module's state (parameters and buffers, SHA-256 of
-    /// the safetensors bytes in name order) and compares it with every other rank's.
+    /// Refuses, on every rank, to train models that differ: hashes the module's parameters (SHA-256 of their bytes in name
+    /// order; buffers such as BatchNorm's running statistics are each rank's own, and rank 0's are saved) and compares it with every other rank's. Made before the first step and before
+    /// every checkpoint (<paramref name="when"/>), so replicas that drifted apart are never saved as one model.
     /// </summary>
-    /// <exception cref="InvalidInputException">Some rank built or loaded other weights than rank 0.</exception>
-    public void CheckSameModel(nn.Module module)
+    /// <exception cref="InvalidInputException">Some rank holds other weights than rank 0.</exception>
+    public void CheckSameModel(nn.Module module, string when = "before the first step")
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, value) in module.state_dict().OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in module.named_parameters().OrderBy(p => p.name, StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
             using Tensor bytes = value.detach().cpu().contiguous();
@@ -111,8 +112,8 @@ public sealed class DataParallel : IDisposable
         long[] extremes = [mine, ~mine];
         Communicator.AllReduceMax(extremes);
         if (extremes[0] != ~extremes[1])
-            throw new InvalidInputException($"rank {Rank}: the {Size} ranks hold different model weights before the first step " +
-                "(give every rank the same --seed, model options and checkpoint); refusing to train.");
+            throw new InvalidInputException($"rank {Rank}: the {Size} ranks hold different model weights {when} " +
+                "(give every rank the same --seed, model options and checkpoint); refusing to go on.");
     }
 
     /// <summary>Every rank's state of <paramref name="generator"/>, in rank order (a collective call: all ranks make it).</summary>

@@ -101,6 +101,7 @@ public sealed class Trainer(TrainerOptions options)
                 if (parallel != null) stop = parallel.AnyRank(stop);                        // every rank stops after the same step
                 if (stop)
                 {
+                    parallel?.CheckSameModel(model.Module, $"at step {state.Step}");
                     var ranks = DataParallelCheckpoint.Gather(parallel, generator);
                     if (writes)
                         Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, state, step, generator,
@@ -165,6 +166,7 @@ public sealed class Trainer(TrainerOptions options)
                 averages[EpochSecondsField] = epochClock.Elapsed.TotalSeconds;                    // training steps only, not the evaluation
                 double epochSeconds = epochClock.Elapsed.TotalSeconds;
                 TrainingState ended = state;
+                parallel?.CheckSameModel(model.Module, $"at step {state.Step}");
                 var rankStates = DataParallelCheckpoint.Gather(parallel, generator);
                 if (!writes)
                 {

@@ -25,18 +25,19 @@ public static class DataParallelCheckpoint
     }
 
     /// <summary>
-    /// Gives this rank its own generator back from <paramref name="checkpoint"/> when it was written by as many ranks;
-    /// otherwise tells <paramref name="messages"/> that the resumed run is not bit-exact.
+    /// Gives this rank its own generator back from <paramref name="checkpoint"/> when it was written by as many ranks
+    /// (<paramref name="parallel"/> null: one process); otherwise tells <paramref name="messages"/> that the resumed run is not bit-exact.
     /// </summary>
-    public static void Restore(LoadedCheckpoint checkpoint, DataParallel parallel, Generator generator, TextWriter messages)
+    public static void Restore(LoadedCheckpoint checkpoint, DataParallel? parallel, Generator generator, TextWriter messages)
     {
         long written = checkpoint.TrainerState.TryGetValue(RanksKey, out Tensor? ranks) ? ranks.item<long>() : 1;
-        if (written == parallel.Size && checkpoint.TrainerState.TryGetValue(GeneratorPrefix + parallel.Rank, out Tensor? state))
+        int size = parallel?.Size ?? 1, rank = parallel?.Rank ?? 0;
+        if (written == size)
         {
-            generator.set_state(state);
+            if (checkpoint.TrainerState.TryGetValue(GeneratorPrefix + rank, out Tensor? state)) generator.set_state(state);
             return;
         }
-        messages.WriteLine($"resuming a run of {written} rank{(written == 1 ? "" : "s")} on {parallel.Size}: it continues from rank 0's " +
+        messages.WriteLine($"resuming a run of {written} rank{(written == 1 ? "" : "s")} on {size}: it continues from rank 0's " +
             "generator with the same global batches, equal up to float rounding but not bit-exact.");
     }
 }

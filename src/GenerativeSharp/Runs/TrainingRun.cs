@@ -76,7 +76,7 @@ public static class TrainingRun
             step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
             step.LoadState(checkpoint.TrainerState);
             Checkpoint.RestoreGenerator(checkpoint, generator);
-            if (parallel != null) DataParallelCheckpoint.Restore(checkpoint, parallel, generator, messages);
+            DataParallelCheckpoint.Restore(checkpoint, parallel, generator, messages);
             pending = Checkpoint.PendingMetricsOf(checkpoint);
             long total = request.Steps ?? (request.Epochs is int epochs ? epochs * checkpoint.State.StepsPerEpoch : checkpoint.State.TotalSteps);
             if (total < checkpoint.State.Step)

@@ -10,7 +10,7 @@ namespace GenerativeSharp.Tests.Distributed;
 /// Issue 19's proof of data parallelism: 2 MPI ranks sharing a global batch of 2B end, after 20 steps, with the weights
 /// of 1 process taking batches of 2B, to 1e-5 relative (||theta_2 - theta_1|| / ||theta_1|| over all weights; the float32
 /// sums differ only in order): the gradient all-reduce (VAE), each player's all-reduce (GAN), and the all-reduced ActNorm
-/// initialisation (NICE). The largest single-tensor difference (max |a - b| / max |b|) is printed, not bounded: a tensor
+/// initialisation (NICE), and contrastive divergence's statistics (RBM). The largest single-tensor difference (max |a - b| / max |b|) is printed, not bounded: a tensor
 /// still near its zero initialisation has no scale to be relative to, and Adam divides a gradient by its own magnitude, so
 /// an element whose gradient is pure rounding moves by up to the learning rate in either direction.
 /// </summary>
@@ -33,10 +33,23 @@ public sealed class DataParallelEquivalenceTests(ITestOutputHelper output)
     [MpiFact]
     public void FlowWithActNormOnTwoRanksEqualsOneProcess() => AssertSameWeights("nice", "--lr", "1e-7");
 
+    /// <summary>Contrastive divergence: the all-reduced statistics of the global batch, with the same Gibbs draws (SGD with momentum).</summary>
+    [MpiFact]
+    public void RbmOnTwoRanksEqualsOneProcess()
+    {
+        using var temp = new TempDirectory();
+        AssertSameWeights(temp, "rbm", SyntheticImages.WriteIdxDirectory(temp.File("data")), "--set", "hidden=10");
+    }
+
     private void AssertSameWeights(string model, params string[] settings)
     {
         using var temp = new TempDirectory();
-        string[] common = ["train", model, "--data", "toy:moons", "--steps", "20", "--batch-size", "16", "--seed", "3",
+        AssertSameWeights(temp, model, "toy:moons", settings);
+    }
+
+    private void AssertSameWeights(TempDirectory temp, string model, string data, params string[] settings)
+    {
+        string[] common = ["train", model, "--data", data, "--steps", "20", "--batch-size", "16", "--seed", "3",
             "--progress", "none", "--tensorboard", "off", .. settings];
         string parallel = temp.File("two-ranks"), single = temp.File("one-process");
         MpiJob.RunOk(2, [.. common, "--out", parallel, "--distributed", "mpi"]);

@@ -31,12 +31,17 @@ internal static class TrainCommand
         };
         var binarize = new Option<string?>("--binarize") { Description = "none, dynamic or static (default: dynamic for images with a Bernoulli model)" };
         var settings = new Option<string[]>("--set") { Description = "model option KEY=VALUE (repeatable; see 'gensharp models')" };
+        var distributed = new Option<string>("--distributed")
+        {
+            Description = "none, or mpi: data-parallel over the processes of 'mpirun -np N gensharp train ...' (--batch-size is the global batch)",
+            DefaultValueFactory = _ => "none",
+        };
         var dataRoot = CommonOptions.DataRoot();
         var target = CommonOptions.Target();
         var imageSize = CommonOptions.ImageSize();
         var command = new Command("train", "Train a model and write its checkpoint, metrics.jsonl, samples.png and TensorBoard events.")
         {
-            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, tensorBoard, binarize, settings, dataRoot,
+            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, tensorBoard, binarize, settings, dataRoot, distributed,
         };
         command.SetAction(parsed =>
         {
@@ -49,6 +54,7 @@ internal static class TrainCommand
                 Output = parsed.GetValue(output), Resume = parsed.GetValue(resume), Progress = ParseProgress(parsed.GetValue(progress)!),
                 Binarize = binarizeText is null ? null : Binarization.Parse(binarizeText), Settings = ParseSettings(parsed.GetValue(settings) ?? []),
                 DataRoot = parsed.GetValue(dataRoot), TensorBoard = ParseSwitch("--tensorboard", parsed.GetValue(tensorBoard)!),
+                Distributed = parsed.GetValue(distributed),
             };
             return Run(request, context);
         });
@@ -60,18 +66,26 @@ internal static class TrainCommand
         ? ExitCodes.Interrupted
         : ExitCodes.Success;
 
-    /// <summary><see cref="TrainingRun.Execute"/> with the console's cancellation, and the files of a finished run named on Out.</summary>
+    /// <summary>
+    /// <see cref="TrainingRun.Execute"/> with the console's cancellation, and the files of a finished run named on Out (by rank 0
+    /// alone in a data-parallel run: the other ranks print nothing).
+    /// </summary>
     public static TrainingResult Execute(TrainingRequest request, CliContext context)
     {
         using IDisposable saveOnTerminate = ConsoleCancellation.DeferTermination();     // SIGTERM saves a checkpoint, as Ctrl-C does
         TrainingResult result = TrainingRun.Execute(request, context.Error, context.Cancel);
         string directory = request.OutputDirectory;
-        if (result.Outcome == TrainingOutcome.Completed)
+        if (result.Outcome == TrainingOutcome.Completed && !IsQuietRank(request))
             context.Out.WriteLine($"wrote {Checkpoint.PathIn(directory)}, {Path.Combine(directory, Trainer.MetricsFileName)}, " +
                 $"{Path.Combine(directory, Trainer.SamplesFileName)}" +
                 (request.TensorBoard ? $", {Path.Combine(directory, TensorBoardLog.FolderName)}{Path.DirectorySeparatorChar}" : ""));
         return result;
     }
+
+    /// <summary>A rank other than 0 of an mpirun job (OMPI_COMM_WORLD_RANK, set by Open MPI's launcher for every rank).</summary>
+    private static bool IsQuietRank(TrainingRequest request) =>
+        string.Equals(request.Distributed, "mpi", StringComparison.OrdinalIgnoreCase)
+        && Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") is string rank && rank != "0";
 
     public static ProgressMode ParseProgress(string text) => text.ToLowerInvariant() switch
     {

@@ -1,3 +1,4 @@
+using GenerativeSharp.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,8 @@ namespace GenerativeSharp.Bijectors;
 /// Convolutions", arXiv:1807.03039, section 3.1): a per-channel affine map x = z exp(logScale) + loc,
 /// so z = (x - loc) exp(-logScale). On the first data -> latent pass in training mode the
 /// parameters are set from that batch so that z has zero mean and unit variance per channel
-/// (data-dependent initialisation); a persistent flag remembers that it happened.
+/// (data-dependent initialisation); a persistent flag remembers that it happened. In a data-parallel step the
+/// statistics are those of the global batch, all-reduced over the ranks, so every rank starts from the same parameters.
 /// Works on vectors [B, C] and images [B, C, H, W].
 /// </summary>
 public sealed class ActNorm : Bijector
@@ -53,9 +55,34 @@ public sealed class ActNorm : Bijector
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor perChannel = x.transpose(0, 1).reshape(x.shape[1], -1);   // [C, B * H * W]
-        loc.copy_(perChannel.mean([1]));
-        logScale.copy_((perChannel.std(1) + 1e-6).log());
+        if (DataParallel.Current is { Shard: not null } parallel)
+        {
+            (Tensor mean, Tensor std) = GlobalStatistics(perChannel, parallel);
+            loc.copy_(mean);
+            logScale.copy_((std + 1e-6).log());
+        }
+        else
+        {
+            loc.copy_(perChannel.mean([1]));
+            logScale.copy_((perChannel.std(1) + 1e-6).log());
+        }
         initialized.fill_(1);
+    }
+
+    /// <summary>
+    /// The per-channel mean and unbiased std of the global batch in a data-parallel step, the same on every rank: two passes
+    /// (sum and count, then the sum of squared deviations from the global mean), each one all-reduce, in float64.
+    /// </summary>
+    private static (Tensor Mean, Tensor Std) GlobalStatistics(Tensor perChannel, DataParallel parallel)
+    {
+        Tensor local = perChannel.to(ScalarType.Float64);                                   // [C, n]
+        Tensor sums = parallel.SumOverRanks(cat([local.sum([1]), tensor(new double[] { local.shape[1] }, ScalarType.Float64)]));
+        long channels = perChannel.shape[0];
+        Tensor count = sums[channels];
+        Tensor mean = (sums.narrow(0, 0, channels) / count).to(perChannel.device);          // [C]
+        Tensor squares = parallel.SumOverRanks((local - mean.unsqueeze(1)).square().sum([1])).to(perChannel.device);
+        Tensor std = (squares / (count.to(perChannel.device) - 1)).sqrt();
+        return (mean.to(perChannel.dtype), std.to(perChannel.dtype));
     }
 
     /// <summary>log |det dx/dz| = (H W) sum logScale, the same for every example: [B].</summary>

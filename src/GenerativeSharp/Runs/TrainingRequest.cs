@@ -55,6 +55,12 @@ public sealed record TrainingRequest
     /// <summary>none, dynamic or static; null: the recipe's choice for the data.</summary>
     public BinarizationMode? Binarize { get; init; }
 
+    /// <summary>
+    /// Data parallelism across the processes mpirun started: "mpi" (see <see cref="Distributed.DataParallel"/>); null or
+    /// "none": this process alone.
+    /// </summary>
+    public string? Distributed { get; init; }
+
     /// <summary>The <c>--set KEY=VALUE</c> model options.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

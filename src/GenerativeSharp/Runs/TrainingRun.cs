@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
 using GenerativeSharp.Runtime;
@@ -12,7 +13,8 @@ namespace GenerativeSharp.Runs;
 /// Starting and resuming a training run as one library call: checks the request, takes the run
 /// directory's lock, loads the data, builds the model (or reads it back with its optimizer and
 /// generator state), and runs the <see cref="Trainer"/>. The CLI's <c>train</c> only parses its
-/// flags into a <see cref="TrainingRequest"/>.
+/// flags into a <see cref="TrainingRequest"/>. With <see cref="TrainingRequest.Distributed"/> "mpi" every rank mpirun started
+/// runs this same call (<see cref="DataParallel"/>): rank 0 takes the lock and speaks, the others stay silent.
 /// </summary>
 public static class TrainingRun
 {
@@ -23,9 +25,27 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(request);
         IModelRecipe recipe = ModelCatalog.Get(request.Model);
         CheckRanges(request);
+        DataParallel? parallel = StartDistributed(request.Distributed);
+        if (parallel is null) return ExecuteOnThisRank(request, recipe, messages, cancel, null);
+        // On failure the rank exits without MPI_Finalize (which would wait for ranks blocked in a collective): mpirun then
+        // ends the whole job. Only a run that completes or is interrupted together finalizes.
+        TrainingResult result = ExecuteOnThisRank(request, recipe, parallel.Writes ? messages : TextWriter.Null, cancel, parallel);
+        parallel.Finish();
+        return result;
+    }
+
+    private static DataParallel? StartDistributed(string? mode) => mode?.ToLowerInvariant() switch
+    {
+        null or "none" => null,
+        "mpi" => DataParallel.Start(MpiCommunicator.Open()),
+        _ => throw new InvalidInputException($"--distributed {mode}: expected none or mpi."),
+    };
+
+    private static TrainingResult ExecuteOnThisRank(TrainingRequest request, IModelRecipe recipe, TextWriter messages, CancellationToken cancel, DataParallel? parallel)
+    {
         torch.Device device = TorchRuntime.ResolveDevice(request.Device);
         string directory = request.OutputDirectory;
-        using RunDirectoryLock writer = RunDirectoryLock.Acquire(directory);           // one writer per run, before anything is read or written
+        using RunDirectoryLock? writer = parallel is { Writes: false } ? null : RunDirectoryLock.Acquire(directory);           // one writer per run, before anything is read or written
         if (Directory.Exists(Checkpoint.PathIn(directory)))
             throw new InvalidInputException($"{Checkpoint.PathIn(directory)} is a directory; a run needs that name for its checkpoint file.");
         bool hasCheckpoint = Checkpoint.ExistsIn(directory);
@@ -56,6 +76,7 @@ public static class TrainingRun
             step = recipe.CreateStep(model.Module, checkpoint.State.LearningRate);
             step.LoadState(checkpoint.TrainerState);
             Checkpoint.RestoreGenerator(checkpoint, generator);
+            DataParallelCheckpoint.Restore(checkpoint, parallel, generator, messages);
             pending = Checkpoint.PendingMetricsOf(checkpoint);
             long total = request.Steps ?? (request.Epochs is int epochs ? epochs * checkpoint.State.StepsPerEpoch : checkpoint.State.TotalSteps);
             if (total < checkpoint.State.Step)
@@ -84,8 +105,10 @@ public static class TrainingRun
         using (generator)
         using (step as IDisposable)
         {
+            if (parallel != null) PrepareRanks(parallel, state, data.Train.Count);
             messages.WriteLine($"training {recipe.Info.Name} on {data.Source} ({data.Train.Count} examples, {data.Description.Summary}, " +
-                $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}) -> {directory}");
+                $"{state.TotalSteps} steps of {state.BatchSize}, {TorchRuntime.Describe(device)}" +
+                (parallel is null ? "" : $", data-parallel over {parallel.Size} MPI ranks") + $") -> {directory}");
             if (data.Description.HasPairedTarget && model.Module is not IConditionalSampler { Context: ContextKind.PairedImage })
                 messages.WriteLine($"{recipe.Info.Name} does not translate images: it trains on the --data images alone and ignores " +
                     "their paired targets (the run keeps the pairing for evaluation).");
@@ -99,6 +122,9 @@ public static class TrainingRun
             TrainingResult result = trainer.Run(model, step, data, state, generator, device, cancel, pending);
             if (result.Outcome == TrainingOutcome.Interrupted)
                 messages.WriteLine($"interrupted at step {result.State.Step}; checkpoint saved in {directory} (continue with --resume)");
+            if (parallel is { AllReduceCalls: > 0 })
+                messages.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"rank 0: {parallel.AllReduceCalls} gradient all-reduces, {1000 * parallel.AllReduceSeconds / parallel.AllReduceCalls:F2} ms each on average"));
             return result;
         }
     }
@@ -113,6 +139,19 @@ public static class TrainingRun
             DataRoot = dataRoot, Seed = state.Seed, Progress = progress,
             Target = otherData is null ? state.Target : null, ImageSize = state.ImageSize,
         });
+
+    /// <summary>
+    /// Checks that every rank gets at least one example of every batch (the last one of an epoch included), and seeds the
+    /// rank's process-wide RNG (unseeded draws such as dropout) from (seed, rank).
+    /// </summary>
+    private static void PrepareRanks(DataParallel parallel, TrainingState state, long examples)
+    {
+        long last = examples % state.BatchSize;
+        if (state.BatchSize < parallel.Size || (last > 0 && last < parallel.Size))
+            throw new InvalidInputException($"--batch-size {state.BatchSize} over {parallel.Size} ranks: every rank needs at least one example of each " +
+                $"batch (the last batch of an epoch holds {(last > 0 ? last : state.BatchSize)}); choose a batch size, or a number of ranks, that gives each one.");
+        lock (GlobalRandom.Lock) torch.random.manual_seed(unchecked((long)Seeds.Derive(state.Seed, parallel.Rank, 5)));
+    }
 
     /// <summary>The state a new run of <paramref name="request"/> starts from, before the recipe's defaults fill it in.</summary>
     private static TrainingState NewState(TrainingRequest request) =>

@@ -42,8 +42,9 @@ public static class Checkpoint
     public static bool ExistsIn(string directory) => File.Exists(PathIn(directory));
 
     /// <param name="pending">the running sums of the metrics not yet logged (a run interrupted between log lines), so a resumed run logs the same means</param>
+    /// <param name="extra">more named tensors for the trainer's state (a data-parallel run's per-rank generators)</param>
     public static void Save(string directory, ModelInstance model, TrainingState state, ITrainingStep? step, Generator? generator,
-        PendingMetrics? pending = null)
+        PendingMetrics? pending = null, IReadOnlyDictionary<string, Tensor>? extra = null)
     {
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
@@ -51,6 +52,7 @@ public static class Checkpoint
             tensors[name] = value;
         step?.SaveState(tensors);
         if (generator != null) tensors[GeneratorKey] = generator.get_state();
+        foreach (var (name, value) in extra ?? new Dictionary<string, Tensor>()) tensors[name] = value;
         if (pending is { Count: > 0 })
         {
             tensors[MetricCountKey] = tensor((long)pending.Count);

@@ -1,4 +1,5 @@
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Distributions;
 using GenerativeSharp.Models.Boltzmann;
 using GenerativeSharp.Training.Optimizers;
@@ -66,6 +67,7 @@ public sealed class ContrastiveDivergenceStep : ITrainingStep, IDisposable
         rbm.Weight.grad!.copy_(gradientW);
         rbm.VisibleBias.grad!.copy_(-(v0.mean([0]) - vk.mean([0])));
         rbm.HiddenBias.grad!.copy_(-(ph0.mean([0]) - phk.mean([0])));
+        DataParallel.Current?.AverageGradients(parameters.Gradients);   // data-parallel: the statistics of the global batch
         optimizer.Step();
         if (rbm.Options.Persistent) chains!.copy_(vk);
 

@@ -1,4 +1,5 @@
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Models;
 using GenerativeSharp.Training.Optimizers;
 using TorchSharp;
@@ -10,7 +11,8 @@ namespace GenerativeSharp.Training;
 /// The plain step for any <see cref="ITrainable"/>: loss, backward, optional gradient clipping,
 /// then a flat-buffer Adam update (<see cref="FlatAdam"/>: a handful of ops whatever the number of
 /// parameter tensors). A non-finite loss or gradient norm stops training with a clear message
-/// instead of silently writing NaN weights. Build it after the model has reached its device and
+/// instead of silently writing NaN weights. In a data-parallel run the flat gradient is averaged over the ranks
+/// (<see cref="DataParallel.AverageGradients"/>) right after backward. Build it after the model has reached its device and
 /// loaded its weights: its parameters become views into one buffer.
 /// </summary>
 public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
@@ -53,6 +55,7 @@ public sealed class SingleObjectiveStep : ITrainingStep, IDisposable
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss}; lower the learning rate (--lr) or check the data.");
         result.Loss.backward();
+        DataParallel.Current?.AverageGradients(parameters.Gradients);       // data-parallel: the global batch's gradient, before clipping
         var metrics = new Dictionary<string, double> { ["loss"] = loss };
         if (clipGradientNorm is double maxNorm)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Evaluation;
 using GenerativeSharp.Models;
 using GenerativeSharp.Recipes;
@@ -16,6 +17,9 @@ namespace GenerativeSharp.Training;
 /// position follows from the step count and per-step seeds, and the model's RNG state is saved, so a
 /// resumed run on CPU is bit-identical to an uninterrupted one. An <see cref="IUnpairedTranslator"/> (CycleGAN) gets
 /// its targets through a second, independent permutation (<see cref="UnpairedTargetOrder"/>), never the inputs' pairs.
+/// In a data-parallel run (<see cref="DataParallel.Current"/>) every rank draws the same global batch (and its binarization),
+/// keeps its <see cref="BatchShard"/>, and the ranks agree on stopping after each step; rank 0 alone writes files and
+/// progress and evaluates, and its checkpoint holds every rank's generator (<see cref="DataParallelCheckpoint"/>).
 /// </summary>
 public sealed class Trainer(TrainerOptions options)
 {
@@ -48,12 +52,16 @@ public sealed class Trainer(TrainerOptions options)
         Generator generator, Device device, CancellationToken cancel, PendingMetrics? pending = null)
     {
         CheckLabelRange(model, data.Train);
+        DataParallel? parallel = DataParallel.Current;
+        parallel?.CheckSameModel(model.Module);
+        bool writes = parallel?.Writes ?? true;
         string directory = options.OutputDirectory;
-        Directory.CreateDirectory(directory);
         string metricsPath = Path.Combine(directory, MetricsFileName);
-        using MetricsLog metrics = state.Step == 0 ? MetricsLog.Create(metricsPath) : MetricsLog.ContinueAfter(metricsPath, state.Step);
-        using TensorBoardLog? board = options.TensorBoard ? TensorBoardLog.ContinueAfter(directory, state.Step) : null;
-        var progress = ProgressReporter.ForConsole(options.Progress);
+        if (writes) Directory.CreateDirectory(directory);
+        using MetricsLog? metrics = !writes ? null
+            : state.Step == 0 ? MetricsLog.Create(metricsPath) : MetricsLog.ContinueAfter(metricsPath, state.Step);
+        using TensorBoardLog? board = options.TensorBoard && writes ? TensorBoardLog.ContinueAfter(directory, state.Step) : null;
+        var progress = ProgressReporter.ForConsole(writes ? options.Progress : ProgressMode.None);
         using var staticTrain = state.Binarize == BinarizationMode.Static ? Binarization.Static(data.Train.Examples) : null;
         Tensor source = staticTrain ?? data.Train.Examples;
         using Tensor evalSet = PrepareTestSubset(data, state.Binarize);
@@ -78,7 +86,7 @@ public sealed class Trainer(TrainerOptions options)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                MetricsLog.TryCutBack(metrics, savedStep ?? 0);
+                if (metrics != null) MetricsLog.TryCutBack(metrics, savedStep ?? 0);
                 if (board != null) TensorBoardLog.TryCutBack(board, savedStep ?? 0);
                 throw new StorageException($"could not write {file} ({e.Message.ReplaceLineEndings(" ")}); " +
                     (savedStep is long saved ? $"the last checkpoint (step {saved}) is intact." : "no checkpoint was written yet."), e);
@@ -89,10 +97,15 @@ public sealed class Trainer(TrainerOptions options)
         {
             while (!state.Finished)
             {
-                if (cancel.IsCancellationRequested)
+                bool stop = cancel.IsCancellationRequested;
+                if (parallel != null) stop = parallel.AnyRank(stop);                        // every rank stops after the same step
+                if (stop)
                 {
-                    Persist(Checkpoint.PathIn(directory), () =>
-                        Checkpoint.Save(directory, model, state, step, generator, new PendingMetrics(new Dictionary<string, double>(sums), summed)));
+                    parallel?.CheckSameModel(model.Module, $"at step {state.Step}");
+                    var ranks = DataParallelCheckpoint.Gather(parallel, generator);
+                    if (writes)
+                        Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, state, step, generator,
+                            new PendingMetrics(new Dictionary<string, double>(sums), summed), ranks));
                     progress.Finish();
                     return new TrainingResult(TrainingOutcome.Interrupted, state, lastEvaluation);
                 }
@@ -122,7 +135,15 @@ public sealed class Trainer(TrainerOptions options)
                         using var binarizeGenerator = new Generator(Seeds.Derive(state.Seed, state.Step, 2));
                         batch = Binarization.Sample(batch, binarizeGenerator);
                     }
-                    values = step.Step(new Batch(batch.to(device), batchLabels, batchTargets), generator);
+                    BatchShard? shard = parallel is null ? null : BatchShard.Of(indices.shape[0], parallel.Rank, parallel.Size);
+                    if (shard != null)                                                     // this rank's disjoint part of the global batch
+                    {
+                        batch = batch.narrow(0, shard.Offset, shard.Count);
+                        batchLabels = batchLabels?.narrow(0, shard.Offset, shard.Count);
+                        batchTargets = batchTargets?.narrow(0, shard.Offset, shard.Count);
+                    }
+                    using (shard is null ? null : parallel!.EnterStep(shard))
+                        values = step.Step(new Batch(batch.to(device), batchLabels, batchTargets), generator);
                 }
                 state = state with { Step = state.Step + 1 };
                 foreach (var (name, value) in values)
@@ -133,18 +154,25 @@ public sealed class Trainer(TrainerOptions options)
 
                 bool epochEnd = state.Step % state.StepsPerEpoch == 0 || state.Finished;
                 if (state.Step % options.LogEvery != 0 && !epochEnd) continue;
-                var averages = sums.ToDictionary(p => p.Key, p => p.Value / summed);
+                var averages = (parallel?.MeanOverRanks(sums) ?? sums).ToDictionary(p => p.Key, p => p.Value / summed);
                 sums.Clear();
                 summed = 0;
                 if (!epochEnd)
                 {
-                    Persist(metricsPath, () => metrics.Write(state.Step, epoch, averages));
+                    if (metrics != null) Persist(metricsPath, () => metrics.Write(state.Step, epoch, averages));
                     if (board != null) Persist(board.Path, () => board.WriteScalars(state.Step, epoch, averages));
                     continue;
                 }
                 averages[EpochSecondsField] = epochClock.Elapsed.TotalSeconds;                    // training steps only, not the evaluation
                 double epochSeconds = epochClock.Elapsed.TotalSeconds;
                 TrainingState ended = state;
+                parallel?.CheckSameModel(model.Module, $"at step {state.Step}");
+                var rankStates = DataParallelCheckpoint.Gather(parallel, generator);
+                if (!writes)
+                {
+                    epochClock.Restart();
+                    continue;                                                   // rank 0 evaluates, draws and saves
+                }
                 Persist(Path.Combine(directory, SamplesFileName), () => lastEvaluation = EndOfEpoch(model, data, ended, evalSet, device, epochSeconds));
                 epochClock.Restart();
                 var labels = new Dictionary<string, string>();
@@ -153,9 +181,9 @@ public sealed class Trainer(TrainerOptions options)
                     foreach (var (name, value) in lastEvaluation.NumericFields()) averages[name] = value;
                     if (lastEvaluation.NllKind != null) labels["nll_kind"] = lastEvaluation.NllKind;
                 }
-                Persist(metricsPath, () => metrics.Write(ended.Step, epoch, averages, labels));
+                Persist(metricsPath, () => metrics!.Write(ended.Step, epoch, averages, labels));
                 if (board != null) Persist(board.Path, () => board.WriteEpoch(ended.Step, epoch, averages, samplesStep == ended.Step ? Path.Combine(directory, SamplesFileName) : null));
-                Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator));
+                Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator, extra: rankStates));
                 savedStep = state.Step;
                 progress.Line(EpochSummary(epoch, averages, lastEvaluation));
             }

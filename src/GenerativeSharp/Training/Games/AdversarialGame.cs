@@ -1,4 +1,5 @@
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Training.Optimizers;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace GenerativeSharp.Training.Games;
 /// are frozen (no gradient work for them), its loss is computed on the batch, checked for being
 /// finite, back-propagated, and its optimizer steps. A two-player GAN (D then G every n_critic
 /// rounds) is one such game (<see cref="AdversarialStep"/>); CycleGAN's two generators and two
-/// critics are another. Every player's optimizer state and the round count go into the checkpoint.
+/// critics are another. In a data-parallel run each mover's flat gradient is averaged over the ranks before its
+/// optimizer steps (<see cref="DataParallel.AverageGradients"/>). Every player's optimizer state and the round count go into the checkpoint.
 /// </summary>
 public sealed class AdversarialGame : ITrainingStep, IDisposable
 {
@@ -69,6 +71,7 @@ public sealed class AdversarialGame : ITrainingStep, IDisposable
             if (!double.IsFinite(value))
                 throw new TrainingDivergedException($"the {player.Title}'s loss became {value}; lower the learning rate (--lr).");
             move.Loss.backward();
+            DataParallel.Current?.AverageGradients(player.Parameters.Gradients);    // data-parallel: each player's own buffer
             player.Optimizer.Step();
             player.AfterMove?.Invoke(Rounds);
             metrics[$"{player.Name}_loss"] = value;

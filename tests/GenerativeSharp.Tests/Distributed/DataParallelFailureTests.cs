@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace GenerativeSharp.Tests.Distributed;
+
+/// <summary>
+/// How a data-parallel job ends when something goes wrong: a killed rank makes mpirun exit non-zero within
+/// <see cref="DeadRankLimit"/> (measured about 2 s here), never hang; Ctrl-C on mpirun stops every rank after the same step
+/// with one checkpoint that resumes; ranks that built different models refuse before the first step.
+/// </summary>
+public sealed class DataParallelFailureTests(ITestOutputHelper output)
+{
+    /// <summary>The longest a job may take to end after one of its ranks is killed (docs/scaling.md states it).</summary>
+    public static readonly TimeSpan DeadRankLimit = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] LongRun = ["train", "vae", "--data", "toy:moons", "--steps", "1000000", "--batch-size", "16",
+        "--set", "hidden=8", "--progress", "none", "--tensorboard", "off", "--distributed", "mpi"];
+
+    [MpiFact]
+    public void AKilledRankEndsTheJobWithAnError()
+    {
+        using var temp = new TempDirectory();
+        using Process job = StartTraining(temp.File("run"), out Func<string> log);
+        int[] ranks = Children(job.Id);
+        Assert.True(ranks.Length == 2, $"expected 2 ranks under mpirun, found {ranks.Length}");
+        var clock = Stopwatch.StartNew();
+        Signal("KILL", ranks[^1]);
+        bool ended = job.WaitForExit(DeadRankLimit);
+        if (!ended) job.Kill(entireProcessTree: true);
+        output.WriteLine($"mpirun ended {clock.Elapsed.TotalSeconds:F1} s after a rank was killed, exit code {(ended ? job.ExitCode : -1)}");
+        Assert.True(ended, $"mpirun still ran {DeadRankLimit} after a rank was killed:\n{log()}");
+        Assert.NotEqual(0, job.ExitCode);
+    }
+
+    [MpiFact]
+    public void CtrlCStopsEveryRankAfterTheSameStepWithOneCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.File("run");
+        using Process job = StartTraining(run, out Func<string> log);
+        Signal("INT", job.Id);
+        bool ended = job.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!ended) job.Kill(entireProcessTree: true);
+        Assert.True(ended, $"mpirun still ran a minute after Ctrl-C:\n{log()}");
+        job.WaitForExit();
+        string text = log();
+        output.WriteLine(text);
+        string[] interrupted = [.. text.Split('\n').Where(line => line.StartsWith("interrupted at step ", StringComparison.Ordinal))];
+        Assert.True(interrupted.Length == 1, text);
+        Assert.True(File.Exists(Path.Combine(run, "checkpoint.safetensors")), text);
+        long step = long.Parse(interrupted[0]["interrupted at step ".Length..].Split(';')[0]);
+        // Every rank stopped after the step rank 0 saved: the checkpoint resumes under the same ranks.
+        string[] resume = ["train", "vae", "--data", "toy:moons", "--steps", (step + 2).ToString(), "--progress", "none", "--tensorboard", "off",
+            "--distributed", "mpi", "--out", run, "--resume"];
+        string resumed = MpiJob.RunOk(2, resume);
+        Assert.Contains($"resuming {run} at step {step} of {step + 2}", resumed);
+    }
+
+    [MpiFact]
+    public void RanksWithDifferentWeightsRefuseBeforeTheFirstStep()
+    {
+        using var temp = new TempDirectory();
+        string run = temp.File("run");
+        string[] Rank(string seed) => ["train", "vae", "--data", "toy:moons", "--steps", "3", "--seed", seed, "--set", "hidden=8",
+            "--progress", "none", "--tensorboard", "off", "--distributed", "mpi", "--out", run];
+        var (code, stdout, stderr) = MpiJob.Run(MpiJob.PerRankArguments([Rank("1"), Rank("2")]), TimeSpan.FromMinutes(2));
+        Assert.NotEqual(0, code);
+        Assert.Contains("hold different model weights before the first step", stdout + stderr);
+        Assert.False(File.Exists(Path.Combine(run, "checkpoint.safetensors")));
+    }
+
+    /// <summary>Starts a long 2-rank run and returns once rank 0 has announced it and a few steps have passed.</summary>
+    private static Process StartTraining(string run, out Func<string> log)
+    {
+        Process job = MpiJob.Start(MpiJob.Arguments(2, [.. LongRun, "--out", run]));
+        var text = new System.Text.StringBuilder();
+        var started = new ManualResetEventSlim();
+        void Collect(object _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null) return;
+            lock (text) text.AppendLine(e.Data);
+            if (e.Data.Contains("data-parallel over 2 MPI ranks")) started.Set();
+        }
+        job.OutputDataReceived += Collect;
+        job.ErrorDataReceived += Collect;
+        job.BeginOutputReadLine();
+        job.BeginErrorReadLine();
+        log = () => { lock (text) return text.ToString(); };
+        Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "the job did not start training within 2 minutes");
+        Thread.Sleep(3000);                                                      // a few hundred steps
+        return job;
+    }
+
+    private static int[] Children(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse).Order().ToArray();
+
+    private static void Signal(string signal, int pid)
+    {
+        using Process kill = Process.Start("kill", [$"-{signal}", pid.ToString()])!;
+        kill.WaitForExit();
+    }
+}

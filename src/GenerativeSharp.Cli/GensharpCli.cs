@@ -31,6 +31,7 @@ public static class GensharpCli
             TranslateCommand.Create(context),
             ExportCommand.Create(context),
             ImportCommand.Create(context),
+            ServeCommand.Create(context),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -24,7 +24,7 @@ public sealed class ReadmeCommandTests
         var entries = System.Text.RegularExpressions.Regex.Split(synopsis, @"\n(?=gensharp )")
             .Select(e => e.Trim()).Where(e => e.StartsWith("gensharp ", StringComparison.Ordinal))
             .ToDictionary(e => e.Split(' ')[1], e => e);
-        foreach (string command in new[] { "models", "train", "sample", "eval", "interpolate", "chain", "complete", "bench", "breed", "features", "translate", "quickstart", "export", "import" })
+        foreach (string command in new[] { "models", "train", "sample", "eval", "interpolate", "chain", "complete", "bench", "breed", "features", "translate", "quickstart", "export", "import", "serve" })
         {
             Assert.True(entries.ContainsKey(command), $"README synopsis lacks 'gensharp {command}'");
             string help = CliHost.Run(command, "--help").Out;

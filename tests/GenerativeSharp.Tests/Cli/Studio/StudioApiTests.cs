@@ -16,7 +16,7 @@ public sealed class StudioApiTests(StudioRunsFixture studio)
     public async Task The_run_list_and_each_runs_views()
     {
         using JsonDocument list = JsonDocument.Parse(await Client.GetStringAsync("api/runs"));
-        Assert.Equal(["vae", "cgan", "made", "pix2pix"], list.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(["vae", "cgan", "made", "pix2pix", "ddpm"], list.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
         JsonElement vae = await Json("api/runs/vae"), cgan = await Json("api/runs/cgan"), made = await Json("api/runs/made"), pix = await Json("api/runs/pix2pix");
         Assert.True(vae.GetProperty("breeds").GetBoolean());
         Assert.Equal(10, cgan.GetProperty("classes").GetInt32());
@@ -24,6 +24,24 @@ public sealed class StudioApiTests(StudioRunsFixture studio)
         Assert.False(made.GetProperty("breeds").GetBoolean());
         Assert.True(pix.GetProperty("translates").GetBoolean());
         Assert.False(pix.GetProperty("samples").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_diffusion_gallery_image_takes_steps_a_label_and_guidance()
+    {
+        JsonElement ddpm = await Json("api/runs/ddpm");
+        Assert.True(ddpm.GetProperty("diffusion").GetBoolean());
+        Assert.Equal(10, ddpm.GetProperty("classes").GetInt32());
+        string guided = "api/runs/ddpm/sample.png?seed=3&label=4&steps=5&guidance=2";
+        byte[] first = await Client.GetByteArrayAsync(guided), again = await Client.GetByteArrayAsync(guided);
+        Assert.Equal(first, again);
+        Assert.Equal((28, 28), Size(first));
+        Assert.NotEqual(first, await Client.GetByteArrayAsync("api/runs/ddpm/sample.png?seed=3&label=4&steps=5&guidance=0"));
+        Assert.NotEqual(first, await Client.GetByteArrayAsync("api/runs/ddpm/sample.png?seed=3&label=4&steps=2&guidance=2"));
+        using HttpResponseMessage tooMany = await Client.GetAsync("api/runs/ddpm/sample.png?seed=3&steps=11");   // the model has T = 10
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        using HttpResponseMessage badLabel = await Client.GetAsync("api/runs/ddpm/sample.png?seed=3&label=10&guidance=2");
+        Assert.Equal(HttpStatusCode.BadRequest, badLabel.StatusCode);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ using GenerativeSharp.Cli.Studio;
 namespace GenerativeSharp.Tests.Cli.Studio;
 
 /// <summary>
-/// Four tiny runs trained once for all the studio's tests (a vae to breed, a 10-class cgan, a made to repair, a
-/// pix2pix to translate; seconds each on mnist-10k and the paired colour folders) and a studio serving them on a
+/// Five tiny runs trained once for all the studio's tests (a vae to breed, a 10-class cgan, a made to repair, a
+/// pix2pix to translate, a 10-class ddpm with 10 steps for the diffusion gallery; seconds each on mnist-10k and the paired colour folders) and a studio serving them on a
 /// free loopback port.
 /// </summary>
 public sealed class StudioRunsFixture : IAsyncLifetime
@@ -34,6 +34,8 @@ public sealed class StudioRunsFixture : IAsyncLifetime
         string google = PairedColourFolders.WriteStyle(directory.File("google"), 30), twitter = PairedColourFolders.WriteStyle(directory.File("twitter"), 200);
         Train("pix2pix", ["train", "pix2pix", "--data", google, "--target", twitter, "--steps", "3", "--set", "ngf=8", "--set", "ndf=8",
             "--image-size", "32", "--batch-size", "4", .. quiet]);
+        Train("ddpm", ["train", "ddpm", "--data", "mnist-10k", "--steps", "2", "--batch-size", "8", "--set", "timesteps=10", "--set", "channels=8",
+            "--set", "attention=false", "--set", "classes=10", .. quiet]);
         server = await StudioServer.StartAsync([.. Runs.Values], IPAddress.Loopback, 0);
         Client = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
     }

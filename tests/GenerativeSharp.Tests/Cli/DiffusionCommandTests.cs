@@ -4,14 +4,21 @@ namespace GenerativeSharp.Tests.Cli;
 
 public sealed class DiffusionCommandTests
 {
-    [Fact]
-    public void Ddpm_trains_samples_with_ddim_and_ddpm_and_evaluates_its_bound()
+    /// <summary>A 4-step ddpm (T = 20, MLP 16 x 1) on toy:8gaussians in DIR/run.</summary>
+    private static string TrainTinyEightGaussians(TempDirectory directory)
     {
-        using var directory = new TempDirectory();
         string run = directory.File("run");
         CliOutcome train = CliHost.Run("train", "ddpm", "--data", "toy:8gaussians", "--steps", "4", "--batch-size", "64", "--out", run,
             "--set", "timesteps=20", "--set", "hidden=16", "--set", "depth=1", "--progress", "none");
         Assert.True(train.Code == 0, train.Error);
+        return run;
+    }
+
+    [Fact]
+    public void Ddpm_trains_samples_with_ddim_and_ddpm_and_evaluates_its_bound()
+    {
+        using var directory = new TempDirectory();
+        string run = TrainTinyEightGaussians(directory);
         Assert.True(File.Exists(Path.Combine(run, "samples.png")));
 
         CliOutcome ddim = CliHost.Run("sample", run, "--sampler", "ddim", "--steps", "5", "--count", "20", "--out", directory.File("ddim.png"));
@@ -39,10 +46,7 @@ public sealed class DiffusionCommandTests
     public void Eval_scores_the_samples_of_the_sampler_it_is_given_and_can_leave_out_the_bound()
     {
         using var directory = new TempDirectory();
-        string run = directory.File("run");
-        CliOutcome train = CliHost.Run("train", "ddpm", "--data", "toy:8gaussians", "--steps", "4", "--batch-size", "64", "--out", run,
-            "--set", "timesteps=20", "--set", "hidden=16", "--set", "depth=1", "--progress", "none");
-        Assert.True(train.Code == 0, train.Error);
+        string run = TrainTinyEightGaussians(directory);
         JsonElement Eval(params string[] extra)
         {
             CliOutcome outcome = CliHost.Run(["eval", run, "--json", "--quality-samples", "200", "--likelihood", "off", "--progress", "none", .. extra]);

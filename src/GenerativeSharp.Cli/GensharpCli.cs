@@ -22,6 +22,7 @@ public static class GensharpCli
             EvalCommand.Create(context),
             InterpolateCommand.Create(context),
             AttributeCommand.Create(context),
+            ReconstructCommand.Create(context),
             ChainCommand.Create(context),
             CompleteCommand.Create(context),
             QuickstartCommand.Create(context),

@@ -8,8 +8,9 @@ namespace GenerativeSharp.Recipes;
 /// <summary>
 /// The VQ-VAE recipe (van den Oord et al. 2017, arXiv:1711.00937): K = 128 codes of dimension 32 on a [H/4, W/4] grid,
 /// EMA codebook (decay 0.99, Laplace smoothing 1e-5), commitment beta 0.25, dead codes (unused for 100 steps) revived
-/// from the batch's encoder outputs, a Bernoulli decoder on dynamically binarized pixels, and a Gated PixelCNN prior over
-/// the code maps trained in the same run; Adam 1e-3, batch 128.
+/// from the batch's encoder outputs, a Bernoulli decoder on dynamically binarized pixels (grey-scale) or a Gaussian decoder
+/// on dequantized 8-bit pixels (colour), and a Gated PixelCNN prior over the code maps trained in the same run; Adam 1e-3,
+/// batch 128.
 /// </summary>
 public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
 {
@@ -19,6 +20,8 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
 
     protected override IReadOnlyList<Setting> Setters { get; } =
     [
+        new("decoder", "bernoulli (grey-scale), gaussian (colour)", "likelihood p(x | z_q): bernoulli (binarized pixels) or gaussian (dequantized 8-bit pixels)",
+            (o, v) => o with { Decoder = SettingValue.Choice<VaeDecoder>("decoder", v) }),
         new("hidden", "64", "feature maps of the encoder and decoder", (o, v) => o with { Hidden = SettingValue.Integer("hidden", v, 1) }),
         new("codes", "128", "codebook size K (2 to 256)", (o, v) => o with { Codes = SettingValue.Integer("codes", v, 2) }),
         new("dim", "32", "dimension D of each code", (o, v) => o with { CodeDimension = SettingValue.Integer("dim", v, 1) }),
@@ -39,13 +42,28 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
 
     public override ITrainingStep CreateStep(VqVae model, double learningRate) => new SingleObjectiveStep(model, learningRate);
 
-    protected override VqVaeOptions DefaultOptions(DataDescription data) => new() { EventShape = data.EventShape };
+    protected override VqVaeOptions DefaultOptions(DataDescription data) => new()
+    {
+        EventShape = data.EventShape, Decoder = data.IsColour ? VaeDecoder.Gaussian : VaeDecoder.Bernoulli,
+    };
 
-    /// <summary>Grey-scale 8-bit or binary images whose sides divide by 4.</summary>
+    /// <summary>Binary pixels for the Bernoulli decoder; the Gaussian decoder sees the 8-bit data as it is.</summary>
+    protected override BinarizationMode BinaryPixelsWanted(VqVaeOptions options, DataDescription data) =>
+        options.Decoder == VaeDecoder.Bernoulli ? BinarizationMode.Dynamic : BinarizationMode.None;
+
+    /// <summary>Grey-scale or colour 8-bit (or binary) images whose sides divide by 4.</summary>
     protected override string? Refusal(DataDescription data) =>
-        data.IsGrey && data.Values != ValueKind.Continuous && data.EventShape[1] % 4 == 0 && data.EventShape[2] % 4 == 0 && data.EventShape[1] >= 4 && data.EventShape[2] >= 4
+        data.IsImage && data.Values != ValueKind.Continuous && data.EventShape[1] % 4 == 0 && data.EventShape[2] % 4 == 0 && data.EventShape[1] >= 4 && data.EventShape[2] >= 4
             ? null
-            : "models grey-scale images [1, H, W] with H and W divisible by 4 (a Bernoulli decoder on binarized pixels): give --data such images (or --image-size 28)";
+            : "models grey-scale or colour 8-bit images [C, H, W] with H and W divisible by 4: give --data such images (or --image-size 28 / 32)";
+
+    protected override string? Refusal(VqVaeOptions options, DataDescription data) =>
+        (options.Decoder, data.IsColour, data.Values) switch
+        {
+            (VaeDecoder.Gaussian, _, not ValueKind.EightBit) => "decoder=gaussian models dequantized 8-bit pixels; these are binary: use decoder=bernoulli",
+            (VaeDecoder.Bernoulli, true, _) => "decoder=bernoulli models binarized grey-scale pixels; colour images need decoder=gaussian",
+            _ => null,
+        };
 
     protected override void Validate(VqVaeOptions options) => options.Validate();
 

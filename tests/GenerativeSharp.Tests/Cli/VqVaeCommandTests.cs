@@ -69,4 +69,43 @@ public sealed class VqVaeCommandTests
         using var report = JsonDocument.Parse(eval.LastLine);
         Assert.Contains("log K", report.RootElement.GetProperty("bound_note").GetString());
     }
+
+    [Fact]
+    public void A_colour_vq_vae_bounds_the_8_bit_pixels_and_reconstruct_draws_it_beside_a_vae()
+    {
+        using var directory = new TempDirectory();
+        string data = PairedColourFolders.WriteStyle(directory.File("colour"), 30);
+        string other = PairedColourFolders.WriteStyle(directory.File("bright"), 200);
+        string vq = directory.File("vq"), vae = directory.File("vae"), elsewhere = directory.File("elsewhere");
+        string[] size = ["--image-size", "16"];
+        CliOutcome train = CliHost.Run(["train", "vq-vae", "--data", data, "--steps", "4", "--out", vq, .. size, .. Tiny]);
+        Assert.True(train.Code == 0, train.Error);
+        CliOutcome eval = CliHost.Run("eval", vq, "--json", "--quality-samples", "0", "--progress", "none");
+        Assert.True(eval.Code == 0, eval.Error);
+        using (var report = JsonDocument.Parse(eval.LastLine))
+        {
+            Assert.Equal("bound", report.RootElement.GetProperty("nll_kind").GetString());
+            Assert.Contains("D ln 256", report.RootElement.GetProperty("bound_note").GetString());
+            Assert.InRange(report.RootElement.GetProperty("bits_per_dim").GetDouble(), 0.5, 40);
+        }
+        Assert.Equal(0, CliHost.Run(["train", "vae", "--data", data, "--steps", "2", "--out", vae, "--set", "hidden=8", "--set", "latent=2",
+            "--batch-size", "4", "--progress", "none", .. size]).Code);
+        Assert.Equal(0, CliHost.Run(["train", "vae", "--data", other, "--steps", "1", "--out", elsewhere, "--set", "hidden=8", "--set", "latent=2",
+            "--batch-size", "4", "--progress", "none", .. size]).Code);
+
+        string grid = directory.File("grid.png");
+        CliOutcome drawn = CliHost.Run("reconstruct", vq, vae, "--test", "3", "--out", grid);
+        Assert.True(drawn.Code == 0, drawn.Error);
+        Assert.True(File.Exists(grid));
+        string[] lines = drawn.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("row 2: " + vq + " (vq-vae)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("row 3: " + vae + " (vae)", StringComparison.Ordinal));
+        foreach (string line in lines.Where(l => l.Contains("squared error", StringComparison.Ordinal)))
+            Assert.InRange(double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture), 0, 1);
+
+        CliOutcome mixed = CliHost.Run("reconstruct", vq, elsewhere, "--test", "3", "--out", directory.File("mixed.png"));
+        Assert.Equal(2, mixed.Code);
+        Assert.Contains("same data", mixed.Error);
+        Assert.Equal(2, CliHost.Run("reconstruct", vq, "--test", "0", "--out", directory.File("none.png")).Code);
+    }
 }

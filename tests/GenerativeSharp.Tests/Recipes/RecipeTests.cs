@@ -27,7 +27,7 @@ public sealed class RecipeTests
             {
                 // NADE and MADE model binary images only; cgan needs labels, which the 2-D toys lack.
                 "points" => recipe.Info.Cell == TaxonomyCell.FullyVisibleBeliefNet || recipe.Info.Name is "cgan" or "vq-vae",
-                "colour" => recipe.Info.Name is "nade" or "made" or "gsn" or "vq-vae",   // vq-vae: binarized grey-scale pixels only
+                "colour" => recipe.Info.Name is "nade" or "made" or "gsn",
                 _ => false,
             };
             if (refused)

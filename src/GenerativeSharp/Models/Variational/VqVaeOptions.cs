@@ -3,8 +3,14 @@ namespace GenerativeSharp.Models.Variational;
 /// <summary>Options of a <see cref="VqVae"/>.</summary>
 public sealed record VqVaeOptions
 {
-    /// <summary>Shape of one image: grey-scale [1, H, W] with H and W divisible by 4 (the latent grid is [H/4, W/4]).</summary>
+    /// <summary>Shape of one image: grey-scale [1, H, W] or colour [3, H, W] with H and W divisible by 4 (the latent grid is [H/4, W/4]).</summary>
     public long[] EventShape { get; init; } = [1, 28, 28];
+
+    /// <summary>
+    /// The likelihood p(x | z_q): Bernoulli on binarized pixels, or a diagonal Gaussian (mean and log-variance per pixel)
+    /// on uniformly dequantized 8-bit pixels, so that the bound is on -log P(k) of the 8-bit values.
+    /// </summary>
+    public VaeDecoder Decoder { get; init; } = VaeDecoder.Bernoulli;
 
     /// <summary>Feature maps of the encoder's and decoder's hidden convolutions.</summary>
     public int Hidden { get; init; } = 64;
@@ -42,8 +48,8 @@ public sealed record VqVaeOptions
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (EventShape.Length != 3 || EventShape[0] != 1 || EventShape[1] < 4 || EventShape[2] < 4 || EventShape[1] % 4 != 0 || EventShape[2] % 4 != 0)
-            throw new InvalidInputException($"VQ-VAE models grey-scale images [1, H, W] with H and W divisible by 4; got [{string.Join(", ", EventShape)}].");
+        if (EventShape.Length != 3 || EventShape[0] is not (1 or 3) || EventShape[1] < 4 || EventShape[2] < 4 || EventShape[1] % 4 != 0 || EventShape[2] % 4 != 0)
+            throw new InvalidInputException($"VQ-VAE models grey-scale [1, H, W] or colour [3, H, W] images with H and W divisible by 4; got [{string.Join(", ", EventShape)}].");
         if (Hidden < 1) throw new InvalidInputException($"hidden must be at least 1, got {Hidden}.");
         if (Codes < 2 || Codes > 256) throw new InvalidInputException($"codes must be between 2 and 256 (the prior is a 256-way softmax), got {Codes}.");
         if (CodeDimension < 1) throw new InvalidInputException($"dim must be at least 1, got {CodeDimension}.");

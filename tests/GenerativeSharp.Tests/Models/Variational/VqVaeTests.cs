@@ -12,13 +12,17 @@ public sealed class VqVaeTests
 {
     private static readonly long[] Image = [1, SyntheticImages.Size, SyntheticImages.Size];
 
-    private static ModelInstance Tiny(params (string Key, string Value)[] settings)
+    private static readonly long[] ColourImage = [3, SyntheticImages.Size, SyntheticImages.Size];
+
+    private static ModelInstance Tiny(params (string Key, string Value)[] settings) => Tiny(Image, settings);
+
+    private static ModelInstance Tiny(long[] shape, params (string Key, string Value)[] settings)
     {
         IModelRecipe recipe = ModelCatalog.Get("vq-vae");
         var all = new Dictionary<string, string> { ["hidden"] = "8", ["codes"] = "16", ["dim"] = "4" };
         foreach (var (key, value) in settings) all[key] = value;
         if (!all.ContainsKey("prior") || all["prior"] == "true") { all["prior_channels"] = "8"; all["prior_layers"] = "2"; }
-        return ModelInstance.Create(recipe, recipe.ConfigureOptions(DataDescription.Images(Image), all), 0, CPU);
+        return ModelInstance.Create(recipe, recipe.ConfigureOptions(DataDescription.Images(shape), all), 0, CPU);
     }
 
     [Fact]
@@ -55,13 +59,62 @@ public sealed class VqVaeTests
     }
 
     [Fact]
-    public void Colour_images_and_sides_not_divisible_by_4_are_refused_in_one_line()
+    public void Colour_images_get_a_gaussian_decoder_and_misfits_are_refused_in_one_line()
     {
         IModelRecipe recipe = ModelCatalog.Get("vq-vae");
-        var colour = Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.Images([3, 16, 16]), new Dictionary<string, string>()));
-        Assert.Contains("grey-scale", colour.Message);
+        string options = recipe.ConfigureOptions(DataDescription.Images([3, 16, 16]), new Dictionary<string, string>());
+        Assert.Contains("\"Decoder\":\"Gaussian\"", options.Replace(" ", ""));
+        var bernoulli = Assert.Throws<InvalidInputException>(() =>
+            recipe.ConfigureOptions(DataDescription.Images([3, 16, 16]), new Dictionary<string, string> { ["decoder"] = "bernoulli" }));
+        Assert.Contains("colour images need decoder=gaussian", bernoulli.Message);
+        Assert.DoesNotContain('\n', bernoulli.Message);
         Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.Images([1, 10, 10]), new Dictionary<string, string>()));
         Assert.Throws<InvalidInputException>(() => recipe.ConfigureOptions(DataDescription.Images(Image), new Dictionary<string, string> { ["codes"] = "300" }));
+    }
+
+    [Fact]
+    public void The_gaussian_bound_is_the_dequantized_density_plus_d_ln_256_minus_the_prior()
+    {
+        using var model = Tiny(ColourImage, ("decoder", "gaussian"));
+        var vq = (VqVae)model.Module;
+        vq.eval();
+        using var scope = NewDisposeScope();
+        Tensor x = Colour(4, 3);
+        Tensor bound = vq.NegativeBound(x, 1, new Generator(7));
+        Tensor codes = vq.Codes(x);
+        Tensor y = Dequantization.Uniform(x, new Generator(7));               // the same u as the bound drew
+        Assert.True((y >= x * 255 / 256 - 1e-6).all().item<bool>() && (y < (x * 255 + 1) / 256 + 1e-6).all().item<bool>());
+        Tensor expected = -vq.LogLikelihood(y, vq.Embed(codes)) + 3 * 12 * 12 * Math.Log(256) - vq.PriorLogProb(codes);
+        Assert.True(bound.allclose(expected, rtol: 1e-5), $"{bound} vs {expected}");
+        Tensor samples = vq.Sample(3, new Generator(1));
+        Assert.Equal([3L, 3, 12, 12], samples.shape);
+        Assert.True((samples >= 0).all().item<bool>() && (samples <= 1).all().item<bool>());
+        Assert.Equal([4L, 3, 12, 12], vq.Decode(vq.Encode(x)).shape);
+        Assert.Contains("D ln 256", vq.BoundDescription);
+    }
+
+    [Fact]
+    public void Training_lowers_the_colour_bound()
+    {
+        using var model = Tiny(ColourImage, ("decoder", "gaussian"));
+        using var step = (SingleObjectiveStep)model.Recipe.CreateStep(model.Module, 3e-3);
+        using var generator = new Generator(2);
+        using var data = Colour(64, 2);
+        var vq = (VqVae)model.Module;
+        double Bound() { using var s = NewDisposeScope(); vq.eval(); double b = vq.NegativeBound(data, 1, new Generator(5)).mean().item<float>(); vq.train(); return b; }
+        double before = Bound();
+        for (int i = 0; i < 60; i++)
+            using (NewDisposeScope()) step.Step(new Batch(data.narrow(0, (i % 4) * 16, 16)), generator);
+        double after = Bound();
+        Assert.True(after < before - 0.1 * Math.Abs(before), $"the bound should fall: {before} -> {after}");
+    }
+
+    /// <summary>Colour 8-bit images [count, 3, 12, 12]: the synthetic shapes in three different tints.</summary>
+    private static Tensor Colour(int count, long seed)
+    {
+        using var scope = NewDisposeScope();
+        Tensor grey = SyntheticImages.Make(count, seed);
+        return (cat([grey, grey * 0.5 + 0.25, 1 - grey], 1) * 255).round().div(255).MoveToOuterDisposeScope();
     }
 
     [Fact]

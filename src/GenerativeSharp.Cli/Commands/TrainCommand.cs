@@ -36,12 +36,16 @@ internal static class TrainCommand
             Description = "none, or mpi: data-parallel over the processes of 'mpirun -np N gensharp train ...' (--batch-size is the global batch)",
             DefaultValueFactory = _ => "none",
         };
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "start a new run from the weights of run DIR of the same model (tensors of matching name and shape)",
+        };
         var dataRoot = CommonOptions.DataRoot();
         var target = CommonOptions.Target();
         var imageSize = CommonOptions.ImageSize();
         var command = new Command("train", "Train a model and write its checkpoint, metrics.jsonl, samples.png and TensorBoard events.")
         {
-            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, tensorBoard, binarize, settings, dataRoot, distributed,
+            model, data, target, imageSize, epochs, steps, batchSize, learningRate, seed, device, output, resume, progress, tensorBoard, binarize, settings, dataRoot, distributed, initFrom,
         };
         command.SetAction(parsed =>
         {
@@ -54,7 +58,7 @@ internal static class TrainCommand
                 Output = parsed.GetValue(output), Resume = parsed.GetValue(resume), Progress = ParseProgress(parsed.GetValue(progress)!),
                 Binarize = binarizeText is null ? null : Binarization.Parse(binarizeText), Settings = ParseSettings(parsed.GetValue(settings) ?? []),
                 DataRoot = parsed.GetValue(dataRoot), TensorBoard = ParseSwitch("--tensorboard", parsed.GetValue(tensorBoard)!),
-                Distributed = parsed.GetValue(distributed),
+                Distributed = parsed.GetValue(distributed), InitFrom = parsed.GetValue(initFrom),
             };
             return Run(request, context);
         });

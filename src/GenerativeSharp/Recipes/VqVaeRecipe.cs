@@ -32,6 +32,8 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
         new("revive", "true", "re-initialise dead codes to random encoder outputs of the batch (false: only count them)",
             (o, v) => o with { Revive = SettingValue.Boolean("revive", v) }),
         new("prior", "true", "train a Gated PixelCNN prior over the code maps in the same run", (o, v) => o with { Prior = SettingValue.Boolean("prior", v) }),
+        new("train_autoencoder", "true", "false: freeze the encoder, decoder and codebook (copied from a trained vq-vae by --init-from DIR) and train the prior alone on their fixed codes",
+            (o, v) => o with { TrainAutoencoder = SettingValue.Boolean("train_autoencoder", v) }),
         new("prior_channels", "32", "feature maps of each stack of the prior",
             (o, v) => o with { PriorChannels = SettingValue.Integer("prior_channels", v, 1) }, o => o.Prior),
         new("prior_layers", "5", "gated layers of the prior", (o, v) => o with { PriorLayers = SettingValue.Integer("prior_layers", v, 1) }, o => o.Prior),

@@ -32,6 +32,8 @@ internal static class ResumeConflicts
         if (request.ImageSize is int size && size != saved.ImageSize)
             return $"--image-size {size} differs from the run's {saved.ImageSize?.ToString(CultureInfo.InvariantCulture) ?? "(the files' size)"}; " +
                 "a resumed run keeps its data (drop --image-size).";
+        if (request.InitFrom is string init)
+            return $"--init-from {init} starts a new run; a resumed run continues from its own checkpoint (drop --init-from).";
         if (request.Settings.Count > 0)
             return "--set cannot change a resumed run's model options; start a new run with another --out.";
         if (request.BatchSize is int b && b != saved.BatchSize)

@@ -61,6 +61,9 @@ public sealed record TrainingRequest
     /// </summary>
     public string? Distributed { get; init; }
 
+    /// <summary>A run directory of the same model whose matching weights a new run starts from (<see cref="RunInitialisation"/>); null: fresh weights.</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>The <c>--set KEY=VALUE</c> model options.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

@@ -93,6 +93,8 @@ public static class TrainingRun
                 throw new InvalidInputException($"--binarize {asked.ToString().ToLowerInvariant()}: binarization is for grey-scale 8-bit images; " +
                     $"{request.Data} is {data.Description.Summary}.");
             model = ModelInstance.Create(recipe, options, requested.Seed, device);
+            try { RunInitialisation.Apply(request.InitFrom, model, device, messages); }
+            catch { model.Dispose(); throw; }
             int batchSize = request.BatchSize ?? defaults.BatchSize;
             long stepsPerEpoch = (data.Train.Count + batchSize - 1) / batchSize;
             long total = request.Steps ?? (request.Epochs ?? defaults.Epochs) * stepsPerEpoch;

@@ -108,4 +108,49 @@ public sealed class VqVaeCommandTests
         Assert.Contains("same data", mixed.Error);
         Assert.Equal(2, CliHost.Run("reconstruct", vq, "--test", "0", "--out", directory.File("none.png")).Code);
     }
+
+    [Fact]
+    public void A_prior_trained_alone_on_a_trained_autoencoders_frozen_codes_with_init_from()
+    {
+        using var directory = new TempDirectory();
+        string data = SyntheticImages.WriteIdxDirectory(directory.File("data"), trainCount: 32, testCount: 8);
+        string autoencoder = directory.File("autoencoder"), prior = directory.File("prior");
+        Assert.Equal(0, CliHost.Run(["train", "vq-vae", "--data", data, "--steps", "4", "--out", autoencoder, .. Tiny]).Code);
+        string[] stageTwo = ["train", "vq-vae", "--data", data, "--steps", "4", "--set", "train_autoencoder=false", "--set", "hidden=8",
+            "--set", "codes=16", "--set", "dim=4", "--set", "prior_channels=12", "--set", "prior_layers=3", "--batch-size", "8", "--progress", "none"];
+
+        CliOutcome alone = CliHost.Run([.. stageTwo, "--out", directory.File("alone")]);
+        Assert.Equal(2, alone.Code);
+        Assert.Contains("give --init-from DIR", alone.Error);
+        CliOutcome misfit = CliHost.Run([.. stageTwo.Select(a => a == "hidden=8" ? "hidden=6" : a), "--out", directory.File("misfit"), "--init-from", autoencoder]);
+        Assert.Equal(2, misfit.Code);
+        Assert.Contains("must come from it", misfit.Error);
+
+        CliOutcome trained = CliHost.Run([.. stageTwo, "--out", prior, "--init-from", autoencoder]);
+        Assert.True(trained.Code == 0, trained.Error);
+        Assert.Contains("initialised", trained.Error);
+        using (LoadedCheckpoint a = Checkpoint.Load(autoencoder, CPU))
+        using (LoadedCheckpoint b = Checkpoint.Load(prior, CPU))
+        using (var first = a.Model)
+        using (var second = b.Model)
+        {
+            var frozen = second.Module.state_dict();
+            foreach (var (name, weight) in first.Module.state_dict().Where(p => !p.Key.StartsWith("prior.", StringComparison.Ordinal)))
+                Assert.True(weight.equal(frozen[name]).all().item<bool>(), $"{name} changed in the prior's run");
+            Assert.Equal(12, ((GenerativeSharp.Models.Variational.VqVae)second.Module).Options.PriorChannels);   // a bigger prior than stage one's, started fresh
+        }
+        CliOutcome resumed = CliHost.Run(["train", "vq-vae", "--data", data, "--steps", "6", "--out", prior, "--resume", "--init-from", autoencoder]);
+        Assert.Equal(2, resumed.Code);
+        Assert.Contains("drop --init-from", resumed.Error);
+        Assert.Equal(0, CliHost.Run(["train", "vq-vae", "--data", data, "--steps", "6", "--out", prior, "--resume", "--progress", "none"]).Code);
+        Assert.Equal(0, CliHost.Run("sample", prior, "--count", "4", "--out", directory.File("s.png")).Code);
+        CliOutcome eval = CliHost.Run("eval", prior, "--json", "--limit", "8", "--quality-samples", "0", "--progress", "none");
+        Assert.True(eval.Code == 0, eval.Error);
+
+        string vae = directory.File("vae");
+        Assert.Equal(0, CliHost.Run(["train", "vae", "--data", data, "--steps", "1", "--out", vae, "--progress", "none"]).Code);
+        CliOutcome other = CliHost.Run([.. stageTwo, "--out", directory.File("other"), "--init-from", vae]);
+        Assert.Equal(2, other.Code);
+        Assert.Contains("holds a vae run", other.Error);
+    }
 }

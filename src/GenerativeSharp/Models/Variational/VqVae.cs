@@ -26,7 +26,7 @@ namespace GenerativeSharp.Models.Variational;
 /// References: van den Oord, Vinyals and Kavukcuoglu, "Neural Discrete Representation Learning", NeurIPS 2017
 /// (arXiv:1711.00937); van den Oord et al., "Conditional Image Generation with PixelCNN Decoders", NeurIPS 2016.
 /// </summary>
-public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentModel
+public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentModel, IInitialisedParts
 {
     private const int PriorLevels = 255;
 
@@ -60,7 +60,14 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
             })
             : null;
         RegisterComponents();
+        if (!options.TrainAutoencoder)
+            foreach (var parameter in encoder.parameters().Concat(decoder.parameters())) parameter.requires_grad = false;   // the optimizer then never holds them
     }
+
+    /// <summary>With train_autoencoder=false the encoder, decoder and codebook come from a trained run.</summary>
+    public IReadOnlyList<string> PartsToInitialise => Options.TrainAutoencoder ? [] : ["encoder.", "decoder.", "quantizer."];
+
+    public string InitialisationReason => "vq-vae with train_autoencoder=false trains the prior alone on a trained autoencoder's codes";
 
     public VqVaeOptions Options { get; }
 
@@ -163,10 +170,20 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
 
     /// <summary>
     /// -log p(x | z_q) + beta ||z_e - sg(e)||^2 (per example, summed over the grid) + the prior's NLL of the detached
-    /// codes; in training mode also one EMA codebook update. Metrics: reconstruction, commitment, prior_nll, bound
-    /// (nats per image), perplexity, dead_codes, revived.
+    /// codes; in training mode also one EMA codebook update. With train_autoencoder=false only the prior's NLL (the other
+    /// terms are computed without gradients, for the metrics, and the codebook stays). Metrics: reconstruction,
+    /// commitment, prior_nll, bound (nats per image), perplexity, dead_codes, revived.
     /// </summary>
     public StepResult Loss(Tensor batch, Generator? generator = null)
+    {
+        if (Options.TrainAutoencoder) return AutoencoderAndPriorLoss(batch, generator, priorGradient: false);
+        bool learning = is_grad_enabled();
+        using var frozen = no_grad();
+        return AutoencoderAndPriorLoss(batch, generator, priorGradient: learning);
+    }
+
+    /// <param name="priorGradient">turn gradients back on for the prior's term (inside the frozen autoencoder's no_grad)</param>
+    private StepResult AutoencoderAndPriorLoss(Tensor batch, Generator? generator, bool priorGradient)
     {
         long b = batch.shape[0];
         Tensor encoded = EncodeContinuous(batch);
@@ -178,10 +195,12 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
         Tensor reconstruction = -LogLikelihood(Modelled(batch, generator), zq).mean() + BinVolume;
         Tensor commitment = (flat - quantized.detach()).square().sum() / b;
         Tensor codes = indices.view(b, GridHeight, GridWidth);
-        Tensor priorNll = -PriorLogProb(codes).mean();
-        Tensor loss = reconstruction + Options.Beta * commitment + (prior is null ? zeros_like(priorNll) : priorNll);
+        Tensor priorNll;
+        using (priorGradient ? enable_grad() : null) priorNll = -PriorLogProb(codes).mean();
+        Tensor loss = !Options.TrainAutoencoder ? priorNll
+            : reconstruction + Options.Beta * commitment + (prior is null ? zeros_like(priorNll) : priorNll);
         Tensor perplexity = VectorQuantizer.Perplexity(indices, Options.Codes);
-        (long dead, long revived) = training ? quantizer.Update(flat, indices, generator) : (0L, 0L);
+        (long dead, long revived) = training && Options.TrainAutoencoder ? quantizer.Update(flat, indices, generator) : (0L, 0L);
         return new StepResult(loss, new Dictionary<string, Tensor>
         {
             ["reconstruction"] = reconstruction.detach(), ["commitment"] = commitment.detach(), ["prior_nll"] = priorNll.detach(),

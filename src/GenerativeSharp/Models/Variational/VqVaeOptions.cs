@@ -39,6 +39,12 @@ public sealed record VqVaeOptions
     /// <summary>Whether a Gated PixelCNN prior over the code maps is trained in the same run (on the detached codes).</summary>
     public bool Prior { get; init; } = true;
 
+    /// <summary>
+    /// Whether the encoder, decoder and codebook learn. False: they are frozen (copied from a trained run by
+    /// <c>train --init-from</c>) and the prior alone trains, on their fixed codes: the two-stage training of the paper.
+    /// </summary>
+    public bool TrainAutoencoder { get; init; } = true;
+
     /// <summary>Feature maps of each stack of the prior.</summary>
     public int PriorChannels { get; init; } = 32;
 
@@ -57,6 +63,7 @@ public sealed record VqVaeOptions
         if (!(Decay > 0 && Decay < 1)) throw new InvalidInputException($"decay must be in (0, 1), got {Decay}.");
         if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) throw new InvalidInputException($"epsilon must be a positive number, got {Epsilon}.");
         if (DeadAfter < 1) throw new InvalidInputException($"dead_after must be at least 1, got {DeadAfter}.");
+        if (!TrainAutoencoder && !Prior) throw new InvalidInputException("train_autoencoder=false trains the prior alone: it needs prior=true.");
         if (PriorChannels < 1) throw new InvalidInputException($"prior_channels must be at least 1, got {PriorChannels}.");
         if (PriorLayers < 1) throw new InvalidInputException($"prior_layers must be at least 1, got {PriorLayers}.");
     }

@@ -152,4 +152,37 @@ public sealed class VqVaeTests
         double after = Bound();
         Assert.True(after < before * 0.9, $"the bound should fall: {before} -> {after}");
     }
+
+    [Fact]
+    public void With_the_autoencoder_frozen_a_step_moves_only_the_prior()
+    {
+        using var model = Tiny(("train_autoencoder", "false"), ("dead_after", "1"));
+        var vq = (VqVae)model.Module;
+        Assert.Equal(["encoder.", "decoder.", "quantizer."], vq.PartsToInitialise);
+        using var step = (SingleObjectiveStep)model.Recipe.CreateStep(model.Module, 3e-3);
+        using var generator = new Generator(3);
+        using var data = SyntheticImages.Make(16, 1).bernoulli(generator);
+        var before = vq.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        vq.train();
+        double first = 0, last = 0;
+        for (int i = 0; i < 30; i++)
+            using (NewDisposeScope())
+            {
+                var metrics = step.Step(new Batch(data), generator);
+                if (i == 0) first = metrics["prior_nll"];
+                last = metrics["prior_nll"];
+                Assert.Equal(metrics["prior_nll"], metrics["loss"], 4);   // the loss is the prior's term alone
+                Assert.Equal(0, metrics["revived"]);
+            }
+        foreach (var (name, tensor) in vq.state_dict())
+        {
+            bool same = tensor.equal(before[name]).all().item<bool>();
+            if (name.StartsWith("prior.", StringComparison.Ordinal)) continue;
+            Assert.True(same, $"{name} moved although the autoencoder is frozen");
+        }
+        Assert.Contains(vq.state_dict(), p => p.Key.StartsWith("prior.", StringComparison.Ordinal) && !p.Value.equal(before[p.Key]).all().item<bool>());
+        Assert.True(last < first, $"the prior's NLL should fall: {first} -> {last}");
+        foreach (Tensor t in before.Values) t.Dispose();
+        Assert.Throws<InvalidInputException>(() => Tiny(("train_autoencoder", "false"), ("prior", "false")));
+    }
 }

@@ -172,8 +172,9 @@ public sealed class Trainer(TrainerOptions options)
                 lastEvaluation = Evaluate(model, data, evalSet, device, parallel);     // every rank its shard, reduced
                 if (!writes)
                 {
+                    parallel!.WaitForWriter();                                  // rank 0 draws and saves
                     epochClock.Restart();
-                    continue;                                                   // rank 0 draws and saves
+                    continue;
                 }
                 Persist(Path.Combine(directory, SamplesFileName), () => DrawSamples(model, data, ended, epochSeconds));
                 epochClock.Restart();
@@ -188,6 +189,7 @@ public sealed class Trainer(TrainerOptions options)
                 Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator, extra: rankStates));
                 savedStep = state.Step;
                 progress.Line(EpochSummary(epoch, averages, lastEvaluation));
+                parallel?.WaitForWriter();
             }
         }
         finally

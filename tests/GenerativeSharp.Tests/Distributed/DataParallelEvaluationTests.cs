@@ -32,7 +32,8 @@ public sealed class DataParallelEvaluationTests(ITestOutputHelper output)
     public void ToyVaeTestMetricsAndKlGapOnTwoRanksEqualOneProcess()
     {
         using var temp = new TempDirectory();
-        var (parallel, single, _) = Train(temp, "vae", "toy:moons", "--set", "hidden=8");
+        var (parallel, single, log) = Train(temp, "vae", "toy:moons", "--set", "hidden=8");
+        AssertEvaluatedPerRank(log, "1000, 1000");                         // 2000 test points in 4 chunks of 500, 250 a rank each
         Assert.True(parallel.ContainsKey("kl_gap_nats"), "the toy run logged no KL gap");
         AssertClose("vae on toy:moons", parallel, single);
     }
@@ -42,10 +43,16 @@ public sealed class DataParallelEvaluationTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         string data = SyntheticImages.WriteIdxDirectory(temp.File("data"), trainCount: 64, testCount: 7);
         var (parallel, single, log) = Train(temp, model, data, settings);
+        AssertEvaluatedPerRank(log, "4, 3");
+        AssertClose(model, parallel, single);
+    }
+
+    /// <summary>Rank 0's line with the test examples each rank evaluated says <paramref name="counts"/>.</summary>
+    private void AssertEvaluatedPerRank(string log, string counts)
+    {
         string line = log.Split('\n').Single(l => l.StartsWith(TrainingRun.EvaluatedPerRankPrefix, StringComparison.Ordinal));
         output.WriteLine(line);
-        Assert.StartsWith(TrainingRun.EvaluatedPerRankPrefix + "4, 3 ", line);
-        AssertClose(model, parallel, single);
+        Assert.StartsWith(TrainingRun.EvaluatedPerRankPrefix + counts + " ", line);
     }
 
     /// <summary>Trains 4 steps of 16 (one epoch of 64 examples, or 4 steps of toy points) on 2 ranks and on 1 process: both epoch-end metrics lines and rank 0's output.</summary>

@@ -103,7 +103,7 @@ public sealed class DataParallelFailureTests(ITestOutputHelper output)
         Assert.False(File.Exists(Path.Combine(run, "checkpoint.safetensors")));
     }
 
-    /// <summary>Starts a long 2-rank run and returns once rank 0 has announced it and a few steps have passed.</summary>
+    /// <summary>Starts a long 2-rank run and returns once every rank has taken its first 50 steps.</summary>
     private static Process StartTraining(string run, out Func<string> log, params string[] environment)
     {
         Process job = MpiJob.Start(MpiJob.Arguments(2, [.. LongRun, "--out", run], environment));
@@ -121,7 +121,15 @@ public sealed class DataParallelFailureTests(ITestOutputHelper output)
         job.BeginErrorReadLine();
         log = () => { lock (text) return text.ToString(); };
         Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "the job did not start training within 2 minutes");
-        Thread.Sleep(3000);                                                      // a few hundred steps
+        // Rank 0 announces the run before any collective, so a slower rank may still be starting (its signal handlers not
+        // yet installed): wait for the first metrics line, written after 50 steps that every rank took.
+        string metrics = Path.Combine(run, "metrics.jsonl");
+        var clock = Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2) && !job.HasExited, $"the job logged no metrics within 2 minutes:\n{log()}");
+            Thread.Sleep(100);
+        }
         return job;
     }
 

@@ -76,6 +76,12 @@ public sealed class DataParallel : IDisposable
         return buffer;
     }
 
+    /// <summary>
+    /// Holds every rank until rank 0 has written an epoch's end (sample grid, metrics, checkpoint), with no time limit: that
+    /// work has no bound (a PixelCNN's grid on a CPU), so the others wait for it here rather than in a timed collective.
+    /// </summary>
+    public void WaitForWriter() => Communicator.WaitForAllUntimed();
+
     /// <summary>Whether <paramref name="mine"/> holds on any rank: all ranks then stop after the same step.</summary>
     public bool AnyRank(bool mine)
     {

@@ -27,6 +27,7 @@ internal sealed unsafe class MpiLibrary
         CommSize = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_size");
         Allreduce = (delegate* unmanaged<nint, nint, int, nint, nint, nint, int>)Export("MPI_Allreduce");
         Allgather = (delegate* unmanaged<nint, int, nint, nint, int, nint, nint, int>)Export("MPI_Allgather");
+        Barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
         Abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         CommSetErrhandler = (delegate* unmanaged<nint, nint, int>)Export("MPI_Comm_set_errhandler");
         ErrorString = (delegate* unmanaged<int, byte*, int*, int>)Export("MPI_Error_string");
@@ -50,6 +51,7 @@ internal sealed unsafe class MpiLibrary
     public delegate* unmanaged<nint, nint, int, nint, nint, nint, int> Allreduce { get; }
     /// <summary>MPI_Allgather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm).</summary>
     public delegate* unmanaged<nint, int, nint, nint, int, nint, nint, int> Allgather { get; }
+    public delegate* unmanaged<nint, int> Barrier { get; }
     public delegate* unmanaged<nint, int, int> Abort { get; }
     public delegate* unmanaged<nint, nint, int> CommSetErrhandler { get; }
     public delegate* unmanaged<int, byte*, int*, int> ErrorString { get; }

@@ -65,6 +65,9 @@ public sealed record EvaluationReport
 
     public double Seconds { get; init; }
 
+    /// <summary>In a data-parallel evaluation, the test examples each rank evaluated, in rank order (not written to JSON).</summary>
+    public IReadOnlyList<long>? ExamplesPerRank { get; init; }
+
     /// <summary>The contract's JSON object (nulls kept, so every field is present).</summary>
     public JsonObject ToJson()
     {

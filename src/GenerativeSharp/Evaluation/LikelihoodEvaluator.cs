@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenerativeSharp.Data;
+using GenerativeSharp.Distributed;
 using GenerativeSharp.Models;
 using GenerativeSharp.Training;
 using static TorchSharp.torch;
@@ -21,9 +22,13 @@ public static class LikelihoodEvaluator
     /// <param name="samples">importance samples k for bound models (1 = ELBO only)</param>
     /// <param name="seed">seed of the evaluation's own generator, so numbers repeat</param>
     /// <param name="truth">the data's true density, when known (2-D toys): gives the paired KL gap</param>
+    /// <param name="parallel">
+    /// a data-parallel job whose ranks all call this with the same examples: each evaluates its <see cref="BatchShard"/> of every
+    /// chunk and the sums are added over the ranks (<see cref="LikelihoodSums"/>); a step-wise bound model's evaluation is not sharded.
+    /// </param>
     public static EvaluationReport Evaluate(IGenerativeModel model, Tensor examples, string modelName, string data, string split,
         int samples, long seed, Device device, ToyDensity? truth = null, ProgressReporter? progress = null,
-        PartitionFunction? partition = null, int? boundTimesteps = null)
+        PartitionFunction? partition = null, int? boundTimesteps = null, DataParallel? parallel = null)
     {
         if (model is IEnergyModel && partition is null)
             throw new ArgumentException("an energy model's likelihood needs its log partition function.", nameof(partition));
@@ -37,8 +42,7 @@ public static class LikelihoodEvaluator
         bool dequantized = model is IDequantizedModel { Dequantizes: true } or ILowerBoundModel { Dequantizes: true };
         bool importance = model is ILowerBoundModel && samples > 1;
         int batch = importance ? 50 : 500;
-        double logLikelihoodSum = 0, elboSum = 0;
-        var perExample = new List<Tensor>();                                  // log q(x) per example, for the paired KL gap
+        var sums = new LikelihoodSums(parallel?.Rank ?? 0, parallel?.Size ?? 1);
         using var generator = new Generator((ulong)seed, device);
         (model as nn.Module)?.eval();
         using (no_grad())
@@ -46,23 +50,30 @@ public static class LikelihoodEvaluator
             for (long start = 0; start < count; start += batch)
             {
                 using var scope = NewDisposeScope();
-                Tensor x = examples.narrow(0, start, Math.Min(batch, count - start)).to(device);
-                Tensor logQ = model switch                                    // [b], the value behind nll_nats
-                {
-                    IDequantizedModel { Dequantizes: true } d => d.DequantizedLogLikelihood(x, generator),
-                    IDensityModel density => density.LogProb(x),
-                    IEnergyModel energy => -energy.FreeEnergy(x).to(ScalarType.Float64) - partition!.LogZ,   // log p(v) = -F(v) - log Z
-                    _ => BoundValue((ILowerBoundModel)model, x, samples, generator, ref elboSum),
-                };
-                logQ = logQ.to(ScalarType.Float64).cpu();
-                logLikelihoodSum += logQ.sum().item<double>();
-                if (truth is not null) perExample.Add(logQ.MoveToOuterDisposeScope());
+                Tensor chunk = examples.narrow(0, start, Math.Min(batch, count - start));
+                // Data-parallel: this rank's contiguous shard of the chunk, its seeded noise sliced from the chunk's (SeededRandom).
+                // Only the last chunk can leave a rank empty (at most batch ranks), so skipping it keeps the generators in step.
+                BatchShard? shard = parallel is null ? null : BatchShard.Of(chunk.shape[0], parallel.Rank, parallel.Size);
+                if (shard is { Count: 0 }) continue;
+                if (shard is not null) chunk = chunk.narrow(0, shard.Offset, shard.Count);
+                Tensor x = chunk.to(device), logQ;
+                using (shard is null ? null : parallel!.EnterStep(shard))
+                    logQ = model switch                                    // [b], the value behind nll_nats
+                    {
+                        IDequantizedModel { Dequantizes: true } d => d.DequantizedLogLikelihood(x, generator),
+                        IDensityModel density => density.LogProb(x),
+                        IEnergyModel energy => -energy.FreeEnergy(x).to(ScalarType.Float64) - partition!.LogZ,   // log p(v) = -F(v) - log Z
+                        _ => BoundValue((ILowerBoundModel)model, x, samples, generator, sums),
+                    };
+                sums.AddLogLikelihood(logQ);
+                if (truth is not null) sums.AddPairs(truth.LogProb(chunk), logQ);
                 progress?.Report("likelihood", Math.Min(start + batch, count), count, importance ? $"k={samples}" : "");
             }
         }
         progress?.Finish();
+        sums.Reduce(parallel);                                                // one all-reduce of every sum; nothing in one process
 
-        double nll = -logLikelihoodSum / count;
+        double nll = -sums.LogLikelihood / count;
         string kind = model switch
         {
             IDequantizedModel { Dequantizes: true } => "bound",
@@ -70,8 +81,7 @@ public static class LikelihoodEvaluator
             IEnergyModel => partition!.Exact ? "exact" : "estimate",
             _ => importance ? "estimate" : "bound",
         };
-        PairedGap? gap = truth is null ? null : PairedGap.Of(truth, examples, cat(perExample));
-        foreach (Tensor t in perExample) t.Dispose();
+        PairedGap? gap = truth is null ? null : sums.Gap();
         return new EvaluationReport
         {
             Model = modelName,
@@ -82,7 +92,7 @@ public static class LikelihoodEvaluator
             BitsPerDim = nll / (dimensions * Math.Log(2)),
             NllKind = kind,
             Dequantization = dequantized ? "uniform" : null,
-            NegativeElboNats = model is ILowerBoundModel ? -elboSum / count : null,
+            NegativeElboNats = model is ILowerBoundModel ? -sums.Elbo / count : null,
             IwaeK = importance ? samples : null,
             TrueNllNats = truth?.EntropyNats,
             TrueDensityTestNllNats = gap?.TrueDensityNll,
@@ -91,15 +101,16 @@ public static class LikelihoodEvaluator
             Ais = partition?.Ais,
             AisOtherBase = partition?.AisOtherBase,
             ExactLogZ = partition?.Exact == true ? partition.LogZ : null,
+            ExamplesPerRank = parallel is null ? null : sums.ExamplesPerRank,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 
-    /// <summary>The ELBO (added to <paramref name="elboSum"/>) and, with k &gt; 1, the importance-weighted estimate: [b].</summary>
-    private static Tensor BoundValue(ILowerBoundModel model, Tensor x, int samples, Generator generator, ref double elboSum)
+    /// <summary>The ELBO (added to <paramref name="sums"/>) and, with k &gt; 1, the importance-weighted estimate: [b].</summary>
+    private static Tensor BoundValue(ILowerBoundModel model, Tensor x, int samples, Generator generator, LikelihoodSums sums)
     {
         Tensor elbo = model.Elbo(x, generator);
-        elboSum += elbo.to(ScalarType.Float64).sum().item<double>();
+        sums.AddElbo(elbo);
         return samples > 1 ? model.ImportanceSampledLogLikelihood(x, samples, generator) : elbo;
     }
 

@@ -34,6 +34,9 @@ public static class TrainingRun
         return result;
     }
 
+    /// <summary>The start of the line, printed by rank 0 of a data-parallel run, with the test examples each rank evaluated.</summary>
+    public const string EvaluatedPerRankPrefix = "test examples evaluated per rank: ";
+
     private static DataParallel? StartDistributed(string? mode) => mode?.ToLowerInvariant() switch
     {
         null or "none" => null,
@@ -127,6 +130,8 @@ public static class TrainingRun
             if (parallel is { AllReduceCalls: > 0 })
                 messages.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"rank 0: {parallel.AllReduceCalls} gradient all-reduces, {1000 * parallel.AllReduceSeconds / parallel.AllReduceCalls:F2} ms each on average"));
+            if (result.LastEvaluation?.ExamplesPerRank is { } perRank)
+                messages.WriteLine($"{EvaluatedPerRankPrefix}{string.Join(", ", perRank)} (the last epoch-end evaluation's {result.LastEvaluation.Examples} test examples)");
             return result;
         }
     }

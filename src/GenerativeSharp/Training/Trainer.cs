@@ -18,8 +18,9 @@ namespace GenerativeSharp.Training;
 /// resumed run on CPU is bit-identical to an uninterrupted one. An <see cref="IUnpairedTranslator"/> (CycleGAN) gets
 /// its targets through a second, independent permutation (<see cref="UnpairedTargetOrder"/>), never the inputs' pairs.
 /// In a data-parallel run (<see cref="DataParallel.Current"/>) every rank draws the same global batch (and its binarization),
-/// keeps its <see cref="BatchShard"/>, and the ranks agree on stopping after each step; rank 0 alone writes files and
-/// progress and evaluates, and its checkpoint holds every rank's generator (<see cref="DataParallelCheckpoint"/>).
+/// keeps its <see cref="BatchShard"/>, and the ranks agree on stopping after each step; at an epoch end every rank evaluates
+/// its shard of the test subset and the sums are all-reduced; rank 0 alone writes files, progress and the sample grid, and
+/// its checkpoint holds every rank's generator (<see cref="DataParallelCheckpoint"/>).
 /// </summary>
 public sealed class Trainer(TrainerOptions options)
 {
@@ -168,12 +169,14 @@ public sealed class Trainer(TrainerOptions options)
                 TrainingState ended = state;
                 parallel?.CheckSameModel(model.Module, $"at step {state.Step}");
                 var rankStates = DataParallelCheckpoint.Gather(parallel, generator);
+                lastEvaluation = Evaluate(model, data, evalSet, device, parallel);     // every rank its shard, reduced
                 if (!writes)
                 {
+                    parallel!.WaitForWriter();                                  // rank 0 draws and saves
                     epochClock.Restart();
-                    continue;                                                   // rank 0 evaluates, draws and saves
+                    continue;
                 }
-                Persist(Path.Combine(directory, SamplesFileName), () => lastEvaluation = EndOfEpoch(model, data, ended, evalSet, device, epochSeconds));
+                Persist(Path.Combine(directory, SamplesFileName), () => DrawSamples(model, data, ended, epochSeconds));
                 epochClock.Restart();
                 var labels = new Dictionary<string, string>();
                 if (lastEvaluation != null)
@@ -186,6 +189,7 @@ public sealed class Trainer(TrainerOptions options)
                 Persist(Checkpoint.PathIn(directory), () => Checkpoint.Save(directory, model, ended, step, generator, extra: rankStates));
                 savedStep = state.Step;
                 progress.Line(EpochSummary(epoch, averages, lastEvaluation));
+                parallel?.WaitForWriter();
             }
         }
         finally
@@ -198,16 +202,24 @@ public sealed class Trainer(TrainerOptions options)
     }
 
     /// <summary>
-    /// Evaluates, then draws the sample grid (from its own seed, so training never depends on it).
-    /// A model whose grid costs more than a quarter of an epoch (a PixelCNN drawing pixel by pixel
-    /// on a CPU) draws it only after the last epoch.
+    /// The test likelihood of a model that has one (null otherwise). In a data-parallel run every rank evaluates its shard of
+    /// the test subset and the sums are reduced, so every rank gets the numbers one process would (<see cref="LikelihoodEvaluator"/>).
     /// </summary>
-    private EvaluationReport? EndOfEpoch(ModelInstance model, DataSplits data, TrainingState state, Tensor evalSet, Device device, double epochSeconds)
+    private static EvaluationReport? Evaluate(ModelInstance model, DataSplits data, Tensor evalSet, Device device, DataParallel? parallel)
     {
-        EvaluationReport? report = null;
-        if (evalSet.shape[0] > 0 && model.Model is ILowerBoundModel or IDensityModel)
-            report = LikelihoodEvaluator.Evaluate(model.Model, evalSet, model.Recipe.Info.Name, data.Spec, "test",
-                samples: 1, seed: EvaluationSeed, device, data.Toy);
+        if (evalSet.shape[0] == 0 || model.Model is not (ILowerBoundModel or IDensityModel)) return null;
+        EvaluationReport report = LikelihoodEvaluator.Evaluate(model.Model, evalSet, model.Recipe.Info.Name, data.Spec, "test",
+            samples: 1, seed: EvaluationSeed, device, data.Toy, parallel: parallel);
+        model.Module.train();
+        return report;
+    }
+
+    /// <summary>
+    /// Draws the sample grid (from its own seed, so training never depends on it). A model whose grid costs more than a
+    /// quarter of an epoch (a PixelCNN drawing pixel by pixel on a CPU) draws it only after the last epoch.
+    /// </summary>
+    private void DrawSamples(ModelInstance model, DataSplits data, TrainingState state, double epochSeconds)
+    {
         if (state.Finished || !(lastSampleSeconds > 0.25 * epochSeconds))
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -217,7 +229,6 @@ public sealed class Trainer(TrainerOptions options)
             samplesStep = state.Step;
         }
         model.Module.train();
-        return report;
     }
 
     /// <summary>

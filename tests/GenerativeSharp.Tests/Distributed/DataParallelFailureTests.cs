@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using GenerativeSharp.Distributed;
 using Xunit.Abstractions;
 
 namespace GenerativeSharp.Tests.Distributed;
 
 /// <summary>
 /// How a data-parallel job ends when something goes wrong: a killed rank makes mpirun exit non-zero within
-/// <see cref="DeadRankLimit"/> (measured about 2 s here), never hang; Ctrl-C on mpirun stops every rank after the same step
+/// <see cref="DeadRankLimit"/> (measured about 2 s here), never hang; a stuck rank does too once the collective timeout has
+/// passed; Ctrl-C on mpirun stops every rank after the same step
 /// with one checkpoint that resumes; ranks that built different models refuse before the first step.
 /// </summary>
 public sealed class DataParallelFailureTests(ITestOutputHelper output)
@@ -30,6 +32,38 @@ public sealed class DataParallelFailureTests(ITestOutputHelper output)
         output.WriteLine($"mpirun ended {clock.Elapsed.TotalSeconds:F1} s after a rank was killed, exit code {(ended ? job.ExitCode : -1)}");
         Assert.True(ended, $"mpirun still ran {DeadRankLimit} after a rank was killed:\n{log()}");
         Assert.NotEqual(0, job.ExitCode);
+    }
+
+    /// <summary>
+    /// A rank alive but stuck (SIGSTOP: it neither answers nor exits, so mpirun sees nothing wrong) holds the other in its next
+    /// collective until the watchdog's limit (here 5 s) has passed; the other then says so in one line and aborts the job.
+    /// </summary>
+    [MpiFact]
+    public void AStuckRankEndsTheJobAfterTheCollectiveTimeout()
+    {
+        using var temp = new TempDirectory();
+        using Process job = StartTraining(temp.File("run"), out Func<string> log, $"{CollectiveWatchdog.VariableName}=5");
+        int[] ranks = Children(job.Id);
+        Assert.True(ranks.Length == 2, $"expected 2 ranks under mpirun, found {ranks.Length}");
+        Assert.False(job.HasExited, $"the job ended before a rank was stopped:\n{log()}");
+        var clock = Stopwatch.StartNew();
+        Signal("STOP", ranks[^1]);
+        try
+        {
+            bool ended = job.WaitForExit(TimeSpan.FromSeconds(5) + DeadRankLimit);
+            if (!ended) job.Kill(entireProcessTree: true);
+            output.WriteLine($"mpirun ended {clock.Elapsed.TotalSeconds:F1} s after a rank was stopped, exit code {(ended ? job.ExitCode : -1)}");
+            Assert.True(ended, $"mpirun still ran {5 + DeadRankLimit.TotalSeconds} s after a rank was stopped:\n{log()}");
+            job.WaitForExit();
+            Assert.NotEqual(0, job.ExitCode);
+            string message = log().Split('\n').FirstOrDefault(line => line.Contains("has not returned after")) ?? "";
+            output.WriteLine(message);
+            Assert.True(message.Length > 0, $"no rank said that its collective timed out:\n{log()}");
+        }
+        finally
+        {
+            if (Directory.Exists($"/proc/{ranks[^1]}")) Signal("KILL", ranks[^1]);      // the rank this test stopped, should it outlive the job
+        }
     }
 
     [MpiFact]
@@ -69,10 +103,10 @@ public sealed class DataParallelFailureTests(ITestOutputHelper output)
         Assert.False(File.Exists(Path.Combine(run, "checkpoint.safetensors")));
     }
 
-    /// <summary>Starts a long 2-rank run and returns once rank 0 has announced it and a few steps have passed.</summary>
-    private static Process StartTraining(string run, out Func<string> log)
+    /// <summary>Starts a long 2-rank run and returns once every rank has taken its first 50 steps.</summary>
+    private static Process StartTraining(string run, out Func<string> log, params string[] environment)
     {
-        Process job = MpiJob.Start(MpiJob.Arguments(2, [.. LongRun, "--out", run]));
+        Process job = MpiJob.Start(MpiJob.Arguments(2, [.. LongRun, "--out", run], environment));
         var text = new System.Text.StringBuilder();
         var started = new ManualResetEventSlim();
         void Collect(object _, DataReceivedEventArgs e)
@@ -87,7 +121,15 @@ public sealed class DataParallelFailureTests(ITestOutputHelper output)
         job.BeginErrorReadLine();
         log = () => { lock (text) return text.ToString(); };
         Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "the job did not start training within 2 minutes");
-        Thread.Sleep(3000);                                                      // a few hundred steps
+        // Rank 0 announces the run before any collective, so a slower rank may still be starting (its signal handlers not
+        // yet installed): wait for the first metrics line, written after 50 steps that every rank took.
+        string metrics = Path.Combine(run, "metrics.jsonl");
+        var clock = Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2) && !job.HasExited, $"the job logged no metrics within 2 minutes:\n{log()}");
+            Thread.Sleep(100);
+        }
         return job;
     }
 

@@ -16,9 +16,10 @@ internal static class MpiJob
 
     private static string Cli => Path.Combine(AppContext.BaseDirectory, "gensharp.dll");
 
-    /// <summary>mpirun's arguments for <paramref name="ranks"/> ranks of <c>gensharp ARGS</c>.</summary>
-    public static string[] Arguments(int ranks, IEnumerable<string> args) =>
-        ["--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,vader", "-x", "OMP_NUM_THREADS=1", "-np", ranks.ToString(), "dotnet", Cli, .. args];
+    /// <summary>mpirun's arguments for <paramref name="ranks"/> ranks of <c>gensharp ARGS</c>, each rank also given <paramref name="environment"/> (NAME=VALUE).</summary>
+    public static string[] Arguments(int ranks, IEnumerable<string> args, params string[] environment) =>
+        ["--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,vader", "-x", "OMP_NUM_THREADS=1",
+         .. environment.SelectMany(variable => new[] { "-x", variable }), "-np", ranks.ToString(), "dotnet", Cli, .. args];
 
     /// <summary>An MPMD job: one rank per argument list (to give ranks different flags).</summary>
     public static string[] PerRankArguments(IReadOnlyList<string[]> perRank) =>

@@ -27,6 +27,7 @@ public class GatedPixelCnn : PixelAutoregressiveModel
     private readonly ModuleList<GatedPixelCnnLayer> layers;
     private readonly nn.Module<Tensor, Tensor> hidden;
     private readonly nn.Module<Tensor, Tensor> output;
+    private readonly Embedding? categories;
 
     /// <summary>An unconditional model (options.Classes = 0).</summary>
     public GatedPixelCnn(GatedPixelCnnOptions options) : this(options, conditional: false) { }
@@ -40,9 +41,11 @@ public class GatedPixelCnn : PixelAutoregressiveModel
             throw new ArgumentException($"classes={options.Classes}: build a {(conditional ? nameof(GatedPixelCnn) : nameof(ConditionalGatedPixelCnn))} (or use {nameof(GatedPixelCnn)}.{nameof(Create)}).", nameof(options));
         Options = options;
         int groups = Likelihood.ColourGroups;
+        categories = options.CategoryEmbedding > 0 ? nn.Embedding(options.CategoryEmbedding, options.Channels) : null;
+        long inputChannels = categories is null ? options.EventShape[0] : options.Channels;
         layers = new ModuleList<GatedPixelCnnLayer>();
         for (int l = 0; l < options.Layers; l++)
-            layers.Add(new GatedPixelCnnLayer(l == 0 ? options.EventShape[0] : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes, groups));
+            layers.Add(new GatedPixelCnnLayer(l == 0 ? inputChannels : options.Channels, options.Channels, l == 0 ? 7 : 3, first: l == 0, options.Classes, groups));
         hidden = PixelCnn.Pointwise(options.Channels, 2L * options.Channels, groups);
         output = PixelCnn.Pointwise(2L * options.Channels, Likelihood.ParametersPerPixel, groups);
         RegisterComponents();
@@ -58,9 +61,16 @@ public class GatedPixelCnn : PixelAutoregressiveModel
     {
         CheckBatch(x, fullHeight: false);
         using var scope = NewDisposeScope();
-        Tensor vertical = x * 2 - 1, horizontal = vertical;                    // [B, C, rows, W]
+        Tensor vertical = categories is null ? x * 2 - 1 : Embedded(x), horizontal = vertical;   // [B, C, rows, W] or [B, channels, rows, W]
         foreach (var layer in layers) (vertical, horizontal) = layer.forward(vertical, horizontal, labels);
         Tensor h = hidden.forward(nn.functional.relu(horizontal));            // [B, 2p, rows, W]
         return output.forward(nn.functional.relu(h)).MoveToOuterDisposeScope();   // [B, P, rows, W]
+    }
+
+    /// <summary>Levels k / 255 [B, 1, rows, W] as category embeddings [B, channels, rows, W].</summary>
+    private Tensor Embedded(Tensor x)
+    {
+        Tensor k = (x.squeeze(1) * 255).round().clamp(0, Options.CategoryEmbedding - 1).to(ScalarType.Int64);   // [B, rows, W]
+        return categories!.forward(k).permute(0, 3, 1, 2);                    // [B, rows, W, channels] -> [B, channels, rows, W]
     }
 }

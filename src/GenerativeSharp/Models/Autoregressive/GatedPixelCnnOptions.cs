@@ -23,6 +23,13 @@ public sealed record GatedPixelCnnOptions
     /// <summary>The pixel distribution: binary (Bernoulli) or 8-bit (256-way softmax, logistic mixture).</summary>
     public PixelLikelihoodKind Likelihood { get; init; } = PixelLikelihoodKind.Bernoulli;
 
+    /// <summary>
+    /// 0: the input is the pixel intensities. K &gt; 0: each grey level k (the value k / 255) is a category, not an intensity,
+    /// and enters as a learned embedding of <see cref="Channels"/> numbers (K categories, e.g. a VQ-VAE's codes), so the
+    /// network sees no order between categories. Needs grey-scale images and the 256-way softmax.
+    /// </summary>
+    public int CategoryEmbedding { get; init; }
+
     /// <summary>Logistics in the mixture (only for <see cref="PixelLikelihoodKind.LogisticMixture"/>).</summary>
     public int Mixtures { get; init; } = 5;
 
@@ -34,6 +41,9 @@ public sealed record GatedPixelCnnOptions
         if (Layers < 1) throw new InvalidInputException($"layers must be at least 1, got {Layers}.");
         if (Classes < 0) throw new InvalidInputException($"classes must be 0 (unconditional) or more, got {Classes}.");
         PixelModelOptions.ValidateMixtures(Likelihood, Mixtures);
+        if (CategoryEmbedding < 0 || CategoryEmbedding > 256) throw new InvalidInputException($"the category embedding needs 0 to 256 categories, got {CategoryEmbedding}.");
+        if (CategoryEmbedding > 0 && (EventShape[0] != 1 || Likelihood != PixelLikelihoodKind.Softmax256))
+            throw new InvalidInputException("a category embedding needs grey-scale levels with the 256-way softmax.");
         PixelModelOptions.ValidateColour(EventShape, Likelihood, Channels);
     }
 }

@@ -17,7 +17,8 @@ namespace GenerativeSharp.Models.Variational;
 /// 8-bit pixels y = (k + u) / 256 (then -log P(k) &lt;= E_u[-log p(y | z_q)] + D ln 256 - log p_prior(z_q); the encoder
 /// sees the 8-bit image itself, so the codes do not depend on u). The gradient passes the quantisation by the straight-through estimator;
 /// the loss is -log p(x | z_q) + beta ||z_e - sg(e)||^2 (beta = 0.25). The prior over the code maps is a Gated PixelCNN
-/// with a 256-way softmax per code (codes k &lt; K as levels k / 255), trained in the same run on the detached codes
+/// with a 256-way softmax per code (codes k &lt; K as levels k / 255, entering the network as learned embeddings, so it sees
+/// no order between codes), trained in the same run on the detached codes
 /// (its gradient never reaches the encoder or the codebook); mass it puts on levels &gt;= K is lost to the bound, and
 /// a drawn level &gt;= K is clamped to K - 1.
 /// With the one-hot q(z | x) of a deterministic encoder, -log p(x) &lt;= -log p(x | z_q) - log p_prior(z_q)
@@ -56,7 +57,7 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
             ? new GatedPixelCnn(new GatedPixelCnnOptions
             {
                 EventShape = [1, GridHeight, GridWidth], Channels = options.PriorChannels, Layers = options.PriorLayers,
-                Likelihood = PixelLikelihoodKind.Softmax256,
+                Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = options.Codes,
             })
             : null;
         RegisterComponents();

@@ -63,6 +63,29 @@ public sealed class PixelCnnTests
     }
 
     [Fact]
+    public void With_a_category_embedding_each_pixel_sees_exactly_the_categories_before_it()
+    {
+        using var model = new GatedPixelCnn(new GatedPixelCnnOptions
+        {
+            EventShape = [1, 5, 6], Channels = 6, Layers = 3, Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = 16,
+        });
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(4);
+        Tensor codes = randint(0, 16, [1, 1, 5, 6], generator: generator).to(ScalarType.Float32);   // category k as the level k / 255
+        Tensor Parameters(Tensor c) { using var _ = no_grad(); return model.PixelParameters(c / 255).flatten(2).squeeze(0); }   // [P, 30]
+        Tensor reference = Parameters(codes);
+        for (int j = 0; j < 30; j++)
+        {
+            Tensor changed = codes.clone();
+            changed.view(-1)[j] = (changed.view(-1)[j] + 7) % 16;              // another category at pixel j
+            Tensor moved = (Parameters(changed) - reference).abs().amax(0);     // [30]: how much each pixel's parameters moved
+            for (int i = 0; i <= j; i++) Assert.True(moved[i].item<float>() == 0, $"pixel {i} depends on the category at {j}");
+            if (j < 29) Assert.True(moved[j + 1].item<float>() > 0, $"pixel {j + 1} does not see the category just before it");
+        }
+        Assert.Throws<InvalidInputException>(() => new GatedPixelCnnOptions { Likelihood = PixelLikelihoodKind.Bernoulli, CategoryEmbedding = 4 }.Validate());
+    }
+
+    [Fact]
     public void Gated_pixelcnn_has_no_blind_spot_and_stays_causal_when_conditioned_on_a_class()
     {
         long[] shape = [1, 5, 6];

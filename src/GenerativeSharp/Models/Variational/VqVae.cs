@@ -57,7 +57,7 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
             ? new GatedPixelCnn(new GatedPixelCnnOptions
             {
                 EventShape = [1, GridHeight, GridWidth], Channels = options.PriorChannels, Layers = options.PriorLayers,
-                Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = options.Codes,
+                Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = options.PriorEmbedsCodes ? options.Codes : 0,
             })
             : null;
         RegisterComponents();

@@ -45,6 +45,13 @@ public sealed record VqVaeOptions
     /// </summary>
     public bool TrainAutoencoder { get; init; } = true;
 
+    /// <summary>
+    /// Whether the prior takes the codes as learned embeddings (the recipe's choice: codes are categories) rather than as
+    /// ordered levels k / 255. False here so that runs written before the embedding existed, whose options lack it, load as
+    /// they were trained.
+    /// </summary>
+    public bool PriorEmbedsCodes { get; init; }
+
     /// <summary>Feature maps of each stack of the prior.</summary>
     public int PriorChannels { get; init; } = 32;
 

@@ -185,4 +185,16 @@ public sealed class VqVaeTests
         foreach (Tensor t in before.Values) t.Dispose();
         Assert.Throws<InvalidInputException>(() => Tiny(("train_autoencoder", "false"), ("prior", "false")));
     }
+
+    [Fact]
+    public void The_prior_embeds_the_codes_and_options_without_the_embedding_load_as_levels()
+    {
+        using (var embedded = Tiny())
+            Assert.Contains("prior.categories.weight", embedded.Module.state_dict().Keys);
+        using (var levels = Tiny(("prior_input", "level")))
+            Assert.DoesNotContain("prior.categories.weight", levels.Module.state_dict().Keys);
+        // A run written before the embedding existed has no PriorEmbedsCodes in its options: it loads as levels.
+        var old = System.Text.Json.JsonSerializer.Deserialize<VqVaeOptions>("{\"EventShape\":[1,12,12],\"Hidden\":8,\"Codes\":16}")!;
+        Assert.False(old.PriorEmbedsCodes);
+    }
 }

@@ -40,6 +40,7 @@ internal static class ReconstructCommand
             torch.Tensor? originals = null;
             string? firstData = null;
             var rows = new List<torch.Tensor>();
+            var loaded = new Dictionary<(string Data, string? Target, int? Size), torch.Tensor>();   // runs of the same data read it once
             var legend = new List<string>();
             foreach (string dir in dirs)
             {
@@ -47,7 +48,9 @@ internal static class ReconstructCommand
                 using var model = checkpoint.Model;
                 if (model.Model is not ILatentModel latent)
                     throw new InvalidInputException($"{dir} holds {model.Recipe.Info.Name}, which has no latent space to reconstruct through.");
-                torch.Tensor images = TestImages(checkpoint.State, parsed.GetValue(dataRoot), count, context);
+                var key = (checkpoint.State.Data, checkpoint.State.Target, checkpoint.State.ImageSize);
+                if (!loaded.TryGetValue(key, out torch.Tensor? images))
+                    loaded[key] = images = TestImages(checkpoint.State, parsed.GetValue(dataRoot), count, context);
                 if (originals is null) { originals = images; firstData = checkpoint.State.Data; }
                 else if (!images.shape.SequenceEqual(originals.shape) || !images.equal(originals).all().item<bool>())
                     throw new InvalidInputException($"{dir} was trained on {checkpoint.State.Data}, not on the test images of {firstData}: reconstructions compare runs of the same data.");

@@ -35,7 +35,7 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
         new("train_autoencoder", "true", "false: freeze the encoder, decoder and codebook (copied from a trained vq-vae by --init-from DIR) and train the prior alone on their fixed codes",
             (o, v) => o with { TrainAutoencoder = SettingValue.Boolean("train_autoencoder", v) }),
         new("prior_input", "embedding", "how the prior sees the codes: embedding (learned vectors: codes are categories) or level (k / 255, as runs before the embedding did)",
-            (o, v) => o with { PriorEmbedsCodes = SettingValue.Choice<PriorInput>("prior_input", v) == PriorInput.Embedding }, o => o.Prior),
+            (o, v) => o with { PriorInput = SettingValue.Choice<PriorInput>("prior_input", v) }, o => o.Prior),
         new("prior_channels", "32", "feature maps of each stack of the prior",
             (o, v) => o with { PriorChannels = SettingValue.Integer("prior_channels", v, 1) }, o => o.Prior),
         new("prior_layers", "5", "gated layers of the prior", (o, v) => o with { PriorLayers = SettingValue.Integer("prior_layers", v, 1) }, o => o.Prior),
@@ -48,7 +48,7 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
 
     protected override VqVaeOptions DefaultOptions(DataDescription data) => new()
     {
-        EventShape = data.EventShape, Decoder = data.IsColour ? VaeDecoder.Gaussian : VaeDecoder.Bernoulli, PriorEmbedsCodes = true,
+        EventShape = data.EventShape, Decoder = data.IsColour ? VaeDecoder.Gaussian : VaeDecoder.Bernoulli, PriorInput = PriorInput.Embedding,
     };
 
     /// <summary>Binary pixels for the Bernoulli decoder; the Gaussian decoder sees the 8-bit data as it is.</summary>
@@ -72,14 +72,4 @@ public sealed class VqVaeRecipe : ModelRecipe<VqVaeOptions, VqVae>
     protected override void Validate(VqVaeOptions options) => options.Validate();
 
     protected override VqVae Construct(VqVaeOptions options) => new VqVae(options);
-}
-
-/// <summary>How a VQ-VAE's prior takes its codes (the <c>prior_input</c> setting).</summary>
-public enum PriorInput
-{
-    /// <summary>Learned embeddings: the codes are categories.</summary>
-    Embedding,
-
-    /// <summary>Ordered levels k / 255, as runs before the embedding.</summary>
-    Level,
 }

@@ -57,7 +57,7 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
             ? new GatedPixelCnn(new GatedPixelCnnOptions
             {
                 EventShape = [1, GridHeight, GridWidth], Channels = options.PriorChannels, Layers = options.PriorLayers,
-                Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = options.PriorEmbedsCodes ? options.Codes : 0,
+                Likelihood = PixelLikelihoodKind.Softmax256, CategoryEmbedding = options.PriorInput == PriorInput.Embedding ? options.Codes : 0,
             })
             : null;
         RegisterComponents();
@@ -177,15 +177,8 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
     /// </summary>
     public StepResult Loss(Tensor batch, Generator? generator = null)
     {
-        if (Options.TrainAutoencoder) return AutoencoderAndPriorLoss(batch, generator, priorGradient: false);
-        bool learning = is_grad_enabled();
-        using var frozen = no_grad();
-        return AutoencoderAndPriorLoss(batch, generator, priorGradient: learning);
-    }
-
-    /// <param name="priorGradient">turn gradients back on for the prior's term (inside the frozen autoencoder's no_grad)</param>
-    private StepResult AutoencoderAndPriorLoss(Tensor batch, Generator? generator, bool priorGradient)
-    {
+        // Frozen, the encoder's and decoder's parameters do not require gradients and the codebook is a buffer, so autograd
+        // records only the prior's term.
         long b = batch.shape[0];
         Tensor encoded = EncodeContinuous(batch);
         Tensor flat = Flatten(encoded);                                          // [B*h*w, D]
@@ -196,8 +189,7 @@ public sealed class VqVae : Module, ITrainable, IVariationalBoundModel, ILatentM
         Tensor reconstruction = -LogLikelihood(Modelled(batch, generator), zq).mean() + BinVolume;
         Tensor commitment = (flat - quantized.detach()).square().sum() / b;
         Tensor codes = indices.view(b, GridHeight, GridWidth);
-        Tensor priorNll;
-        using (priorGradient ? enable_grad() : null) priorNll = -PriorLogProb(codes).mean();
+        Tensor priorNll = -PriorLogProb(codes).mean();
         Tensor loss = !Options.TrainAutoencoder ? priorNll
             : reconstruction + Options.Beta * commitment + (prior is null ? zeros_like(priorNll) : priorNll);
         Tensor perplexity = VectorQuantizer.Perplexity(indices, Options.Codes);

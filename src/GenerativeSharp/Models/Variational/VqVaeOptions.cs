@@ -46,11 +46,10 @@ public sealed record VqVaeOptions
     public bool TrainAutoencoder { get; init; } = true;
 
     /// <summary>
-    /// Whether the prior takes the codes as learned embeddings (the recipe's choice: codes are categories) rather than as
-    /// ordered levels k / 255. False here so that runs written before the embedding existed, whose options lack it, load as
-    /// they were trained.
+    /// How the prior takes the codes: as learned embeddings (the recipe's choice: codes are categories) or as ordered levels
+    /// k / 255. Levels here so that runs written before the embedding existed, whose options lack it, load as they were trained.
     /// </summary>
-    public bool PriorEmbedsCodes { get; init; }
+    public PriorInput PriorInput { get; init; } = PriorInput.Level;
 
     /// <summary>Feature maps of each stack of the prior.</summary>
     public int PriorChannels { get; init; } = 32;
@@ -74,4 +73,14 @@ public sealed record VqVaeOptions
         if (PriorChannels < 1) throw new InvalidInputException($"prior_channels must be at least 1, got {PriorChannels}.");
         if (PriorLayers < 1) throw new InvalidInputException($"prior_layers must be at least 1, got {PriorLayers}.");
     }
+}
+
+/// <summary>How a VQ-VAE's prior takes its codes (the <c>prior_input</c> setting).</summary>
+public enum PriorInput
+{
+    /// <summary>Learned embeddings: the codes are categories.</summary>
+    Embedding,
+
+    /// <summary>Ordered levels k / 255, as runs before the embedding.</summary>
+    Level,
 }

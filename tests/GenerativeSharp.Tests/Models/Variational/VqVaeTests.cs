@@ -193,8 +193,8 @@ public sealed class VqVaeTests
             Assert.Contains("prior.categories.weight", embedded.Module.state_dict().Keys);
         using (var levels = Tiny(("prior_input", "level")))
             Assert.DoesNotContain("prior.categories.weight", levels.Module.state_dict().Keys);
-        // A run written before the embedding existed has no PriorEmbedsCodes in its options: it loads as levels.
+        // A run written before the embedding existed has no PriorInput in its options: it loads as levels.
         var old = System.Text.Json.JsonSerializer.Deserialize<VqVaeOptions>("{\"EventShape\":[1,12,12],\"Hidden\":8,\"Codes\":16}")!;
-        Assert.False(old.PriorEmbedsCodes);
+        Assert.Equal(PriorInput.Level, old.PriorInput);
     }
 }
